@@ -1,0 +1,58 @@
+"""The Textual App: loads the project, owns global keys, the command palette and worker errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from screens.help import HelpScreen
+from screens.main import MainScreen
+from tui.commands import APP_COMMANDS, Command, bindings_for
+from tui.core.config import WorkbenchConfig, load_config
+from tui.core.project import load_project
+
+
+class WorkbenchApp(App[None]):
+    """dbt-workbench. Loading errors raise WorkbenchError before the app starts, for the CLI to print."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "dbt-workbench"
+    BINDINGS = bindings_for(APP_COMMANDS)
+
+    def __init__(self, project_dir: Path, config: WorkbenchConfig | None = None) -> None:
+        super().__init__()
+        self.project = load_project(project_dir)
+        self.config = config or load_config(self.project.root)
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.config.keys))
+        self.title = f"dbt-workbench · {self.project.name}"
+        self.sub_title = self.project.connection.describe()
+        self.push_screen(MainScreen(self.project, self.config))
+        if self.project.connection.problem:
+            self.notify(self.project.connection.problem, title="Profile", severity="warning", timeout=8)
+
+    def workbench_commands(self, screen: Screen) -> tuple[Command, ...]:
+        """The app's commands plus those of the screen in front."""
+        return (*APP_COMMANDS, *getattr(screen, "COMMANDS_LIST", ()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in self.workbench_commands(screen):
+            target = self if command.action.startswith("app.") else screen
+            action = command.action.split(".", 1)[1]
+            yield SystemCommand(command.title, command.help, lambda t=target, a=action: t.run_action(a))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.workbench_commands(self.screen), self.config.keys))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker is reported to the user instead of crashing the app."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.name}: {event.worker.error}", title="Error", severity="error", timeout=10)

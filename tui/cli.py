@@ -1,0 +1,140 @@
+"""The `dbt-workbench` command: open the app, create the demo, or print the scan for scripts.
+
+Textual and dbt are imported only by the sub-commands that need them, so `models --json`
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from tui.core.errors import WorkbenchError
+
+COMMANDS = ("open", "demo", "models")
+DESCRIPTION = """\
+A keyboard-driven terminal workbench for authoring dbt models in a layered project.
+
+  dbt-workbench [PROJECT_DIR]            open the workbench (default: the current folder)
+  dbt-workbench demo [DIR]               create and build the demo project, then open it
+  dbt-workbench models [PROJECT_DIR]     list models with layer, docs and tests (--json for scripts)
+
+Inside the app press ? (or F1) for every key, ctrl+p for the command palette.
+"""
+
+
+def default_demo_dir() -> Path:
+    """Where `demo` puts its project unless told otherwise."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "dbt-workbench" / "demo"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dbt-workbench", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    open_cmd = commands.add_parser("open", help="open the workbench on a dbt project (the default)")
+    open_cmd.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    demo = commands.add_parser("demo", help="create the demo project (DuckDB, built with dbt) and open it")
+    demo.add_argument("directory", nargs="?", type=Path, help=f"where to create it (default: {default_demo_dir()})")
+    demo.add_argument("--no-open", action="store_true", help="only create and build it")
+    demo.add_argument("--overwrite", action="store_true", help="re-create the demo's files if the folder has them")
+    models = commands.add_parser("models", help="list the project's models with layer, docs and tests")
+    models.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    models.add_argument("--json", action="store_true", help="print JSON (name, layer, path, yml file, ...)")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dbt-workbench")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`dbt-workbench [PROJECT_DIR]` means `dbt-workbench open [PROJECT_DIR]`."""
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        return ["open", *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
+    handlers = {"open": run_open, "demo": run_demo, "models": run_models}
+    try:
+        return handlers[args.command](args)
+    except WorkbenchError as error:
+        print(f"dbt-workbench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dbt-workbench: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_models(args: argparse.Namespace) -> int:
+    from tui.core.config import load_config
+    from tui.core.models_json import scan_as_data
+    from tui.core.project import load_project
+    from tui.core.scan import ProjectScanner
+    from tui.core.scan_cache import SchemaCache
+
+    project = load_project(args.project_dir)
+    rules = load_config(project.root).layer_rules()
+    scan = ProjectScanner(project, rules, SchemaCache(project.root)).scan()
+    data = scan_as_data(scan)
+    if args.json:
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_models_table(data)
+    return 0
+
+
+def _print_models_table(data: dict) -> None:
+    rows = [(m["layer"], m["name"], "doc" if m["documented"] else "-", "test" if m["tested"] else "-", m["path"]) for m in data["models"]]
+    widths = [max([len(str(row[i])) for row in rows] + [5]) for i in range(4)]
+    for row in sorted(rows):
+        print("  ".join(str(cell).ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(row)))
+    print(f"{len(rows)} models in {data['project']}")
+    for problem in data["problems"]:
+        where = f"{problem['path']}:{problem['line']}" if problem["line"] else problem["path"]
+        print(f"problem: {where}: {problem['message']}", file=sys.stderr)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from tui.core.demo import DemoExistsError, build_demo_project, write_demo_project
+
+    target = (args.directory or default_demo_dir()).expanduser()
+    try:
+        root = write_demo_project(target, overwrite=args.overwrite)
+    except DemoExistsError as error:
+        if args.no_open:
+            raise
+        print(f"dbt-workbench: {error}\nOpening the existing project as it is.", file=sys.stderr)
+        return _open_app(target)
+    print(f"Created the demo project in {root}")
+    print("Building it with dbt (dbt build: seeds the views and tables, runs the tests)...", flush=True)
+    build_demo_project(root, on_line=lambda line: print(f"  {line}", flush=True))
+    print("Demo project built.")
+    return 0 if args.no_open else _open_app(root)
+
+
+def run_open(args: argparse.Namespace) -> int:
+    return _open_app(args.project_dir)
+
+
+def _open_app(project_dir: Path) -> int:
+    from tui.app import WorkbenchApp
+
+    app = WorkbenchApp(project_dir)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,51 @@
+"""Every user action as data: its binding id, default keys, action and words for people.
+
+The same records make the key bindings, the footer, the help screen and the command palette,
+so nothing the user can do is reachable one way but not the others. Users rebind keys by id in
+the `keys:` section of their configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One user action; `id` is what configuration uses to rebind `keys`."""
+
+    id: str
+    keys: str
+    action: str
+    title: str
+    help: str
+    show: bool = True
+
+    def key_display(self, overrides: Mapping[str, str]) -> str:
+        """The keys in force, after the user's overrides, as people write them."""
+        return overrides.get(self.id, self.keys).replace(",", " / ")
+
+
+APP_COMMANDS: tuple[Command, ...] = (
+    Command("help", "question_mark,f1", "app.help", "Help", "List every key and what it does"),
+    Command("quit", "q", "app.quit", "Quit", "Leave dbt-workbench"),
+)
+
+MAIN_COMMANDS: tuple[Command, ...] = (
+    Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match"),
+    Command("clear_filter", "escape", "screen.clear_filter", "Clear filter", "Clear the filter and return to the tree", show=False),
+    Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Show the other pane when the screen is narrow"),
+    Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
+    Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
+)
+
+
+def bindings_for(commands: Iterable[Command]) -> list[Binding]:
+    """Textual bindings with ids, so a keymap can rebind them."""
+    return [
+        Binding(command.keys, command.action.split(".", 1)[1], command.title, show=command.show, id=command.id)
+        for command in commands
+    ]

@@ -1,0 +1,119 @@
+"""The workbench's own settings, typed and strict.
+
+Read in this order, later files overriding earlier ones key by key:
+1. the user's file: $XDG_CONFIG_HOME/dbt-workbench/config.yml (default ~/.config/dbt-workbench/config.yml)
+2. the project's file: dbt-workbench.yml beside dbt_project.yml
+Nothing is read from the environment at import time; `load_config` is called with the project root.
+
+    layers:
+      prefixes: {prep_: staging, mart_: marts}   # name prefix -> layer
+      folders: {sources: staging, workspaces: other}  # folder name -> layer
+    keys:
+      filter: ctrl+f                               # binding id -> key(s), comma separated
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from tui.core.errors import ConfigError
+from tui.core.layers import Layer, LayerRules, parse_layer
+from tui.core.yaml_load import load_yaml, problem_from
+
+PROJECT_CONFIG_FILE = "dbt-workbench.yml"
+_SECTIONS = {"layers", "keys"}
+_LAYER_KEYS = {"prefixes", "folders"}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkbenchConfig:
+    """Everything configurable; defaults apply where no file says otherwise."""
+
+    layer_prefixes: Mapping[str, Layer] = field(default_factory=dict)
+    layer_folders: Mapping[str, Layer] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+
+    def layer_rules(self) -> LayerRules:
+        return LayerRules.with_overrides(self.layer_prefixes, self.layer_folders)
+
+
+def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+    return Path(base) / "dbt-workbench" / "config.yml"
+
+
+def load_config(project_root: Path | None, environ: Mapping[str, str] | None = None) -> WorkbenchConfig:
+    """Merge the user's and the project's files; raises ConfigError naming the file and key."""
+    config = WorkbenchConfig()
+    paths = [user_config_path(environ)]
+    if project_root is not None:
+        paths.append(project_root / PROJECT_CONFIG_FILE)
+    for path in paths:
+        if path.is_file():
+            config = _merge(config, _parse_file(path), path)
+    return config
+
+
+def _parse_file(path: Path) -> dict[str, Any]:
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Cannot read {path}: {error}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {problem_from(error).describe()}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping with the sections: {', '.join(sorted(_SECTIONS))}.")
+    return data
+
+
+def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> WorkbenchConfig:
+    _reject_unknown(data, _SECTIONS, path, "")
+    layers = _mapping(data.get("layers"), path, "layers")
+    _reject_unknown(layers, _LAYER_KEYS, path, "layers.")
+    prefixes = _layer_map(_mapping(layers.get("prefixes"), path, "layers.prefixes"), path, "layers.prefixes")
+    folders = _layer_map(_mapping(layers.get("folders"), path, "layers.folders"), path, "layers.folders")
+    keys = _mapping(data.get("keys"), path, "keys")
+    for binding_id, key in keys.items():
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError(f"{path}: keys.{binding_id} must be a key name such as 'ctrl+f'.")
+    return WorkbenchConfig(
+        layer_prefixes={**config.layer_prefixes, **prefixes},
+        layer_folders={**config.layer_folders, **folders},
+        keys={**config.keys, **{str(k): str(v) for k, v in keys.items()}},
+        sources=(*config.sources, path),
+    )
+
+
+def _reject_unknown(data: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(str(key) for key in data if key not in allowed)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting '{where}{unknown[0]}' (known: {', '.join(sorted(allowed))})."
+        )
+
+
+def _mapping(value: Any, path: Path, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{where}' must be a mapping.")
+    return value
+
+
+def _layer_map(data: dict[str, Any], path: Path, where: str) -> dict[str, Layer]:
+    result = {}
+    for key, value in data.items():
+        try:
+            result[str(key)] = parse_layer(str(value))
+        except ValueError as error:
+            raise ConfigError(f"{path}: {where}.{key}: {error}.") from None
+    return result

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Sequence
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from tui.commands import Command
+HelpRow = tuple[str, str, str]
+"""(keys as shown, action title, what it does)"""
 
-TREE_KEYS = (
-    ("up / down", "Move in the tree"),
-    ("enter / space", "Expand or collapse a group"),
-    ("tab / shift+tab", "Move the focus between the tree and the panes"),
-    ("ctrl+p", "Command palette: every action by name"),
+TREE_KEYS: tuple[HelpRow, ...] = (
+    ("↑ / ↓", "", "Move in the tree"),
+    ("⏎ / space", "", "Expand or collapse a group"),
+    ("tab / shift+tab", "", "Move the focus between tree and panes"),
+    ("^p", "", "Command palette: every action by name"),
 )
 LEGEND = "Tree markers: ✎ documented (the YAML entry has a description), ✓ tested (model or column tests)."
 
@@ -27,28 +30,27 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close_help")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 84; max-width: 100%; height: auto; max-height: 90%;
+    HelpScreen > VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 90%;
         border: round $primary; background: $surface; padding: 0 1; }
-    HelpScreen DataTable { height: auto; }
     HelpScreen .help-legend { color: $text-muted; margin-top: 1; }
     """
 
-    def __init__(self, commands: Iterable[Command], overrides: Mapping[str, str]) -> None:
+    def __init__(self, rows: Sequence[HelpRow]) -> None:
         super().__init__()
-        self.commands = tuple(commands)
-        self.overrides = overrides
+        self.rows: tuple[HelpRow, ...] = (*rows, *TREE_KEYS)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys"
-            scroll.border_subtitle = "escape to close"
-            yield DataTable(show_cursor=False, zebra_stripes=True)
+            scroll.border_subtitle = "esc to close"
+            yield Static(self._table(), id="help-keys")
             yield Static(LEGEND, classes="help-legend")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "What it does")
-        for command in self.commands:
-            table.add_row(command.key_display(self.overrides), command.title, command.help)
-        for keys, text in TREE_KEYS:
-            table.add_row(keys, "", text)
+    def _table(self) -> Table:
+        table = Table(box=None, expand=True, show_header=True, header_style="bold", padding=(0, 1))
+        table.add_column("Key", style="bold yellow", no_wrap=True)
+        table.add_column("Action", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        for keys, title, text in self.rows:
+            table.add_row(keys, title, Text(text))
+        return table

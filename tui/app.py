@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from screens.help import HelpScreen
+from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
 from tui.commands import APP_COMMANDS, Command, bindings_for
 from tui.core.config import WorkbenchConfig, load_config
@@ -47,10 +48,19 @@ class WorkbenchApp(App[None]):
             action = command.action.split(".", 1)[1]
             yield SystemCommand(command.title, command.help, lambda t=target, a=action: t.run_action(a))
 
+    def help_rows(self, screen: Screen) -> list[HelpRow]:
+        """Each command with the keys in force, written as the footer writes them."""
+        rows = []
+        for command in self.workbench_commands(screen):
+            keys = command.keys_in_force(self.config.keys)
+            shown = " / ".join(self.get_key_display(Binding(key, command.action)) for key in keys)
+            rows.append((shown, command.title, command.help))
+        return rows
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.workbench_commands(self.screen), self.config.keys))
+        self.push_screen(HelpScreen(self.help_rows(self.screen)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker is reported to the user instead of crashing the app."""

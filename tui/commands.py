@@ -24,9 +24,9 @@ class Command:
     help: str
     show: bool = True
 
-    def key_display(self, overrides: Mapping[str, str]) -> str:
-        """The keys in force, after the user's overrides, as people write them."""
-        return overrides.get(self.id, self.keys).replace(",", " / ")
+    def keys_in_force(self, overrides: Mapping[str, str]) -> list[str]:
+        """The key names bound now, after the user's overrides."""
+        return [key.strip() for key in overrides.get(self.id, self.keys).split(",") if key.strip()]
 
 
 APP_COMMANDS: tuple[Command, ...] = (
@@ -37,7 +37,7 @@ APP_COMMANDS: tuple[Command, ...] = (
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match"),
     Command("clear_filter", "escape", "screen.clear_filter", "Clear filter", "Clear the filter and return to the tree", show=False),
-    Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Show the other pane when the screen is narrow"),
+    Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
 )

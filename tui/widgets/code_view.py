@@ -32,6 +32,9 @@ class CodeView(ScrollableContainer, can_focus=True):
     CodeView > .code-view--note { color: $text-warning; width: 100%; }
     """
 
+    shown_text: str = ""
+    """The text on display (source or message), for tests and copy actions."""
+
     def compose(self) -> ComposeResult:
         yield Static(classes="code-view--note")
         yield Static(classes="code-view--code")
@@ -41,6 +44,7 @@ class CodeView(ScrollableContainer, can_focus=True):
 
     def show_code(self, text: str, lexer: str, first_line: int = 1) -> None:
         shown, note = shown_part(text)
+        self.shown_text = shown
         self._set_note(note)
         syntax = Syntax(
             shown, lexer, theme=SYNTAX_THEME, line_numbers=True, start_line=first_line,
@@ -51,6 +55,7 @@ class CodeView(ScrollableContainer, can_focus=True):
 
     def show_message(self, message: str) -> None:
         self._set_note(None)
+        self.shown_text = message
         self.query_one(".code-view--code", Static).update(Text(message, style="italic"))
         self.scroll_home(animate=False)
 

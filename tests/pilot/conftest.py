@@ -1,0 +1,37 @@
+"""Pilot fixtures: the demo project's files (not built; the tree needs no warehouse)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import WorkbenchApp
+from tui.core.demo import write_demo_project
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo_project(tmp_path_factory.mktemp("demo-template") / "demo")
+
+
+@pytest.fixture
+def demo_project(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy for tests that edit files."""
+    import shutil
+
+    target = tmp_path / "demo"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages be handled, without sleeping."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def open_app(project: Path) -> WorkbenchApp:
+    return WorkbenchApp(project)

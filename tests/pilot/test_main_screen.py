@@ -1,0 +1,223 @@
+"""Pilot tests: a user opens the demo project, moves through the tree, filters, reads SQL and YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Tree
+
+from screens.help import HelpScreen
+from screens.main import MainScreen
+from tests.pilot.conftest import open_app, settle
+from tui.core.inventory import ModelFile
+from tui.widgets.code_view import CodeView
+from tui.widgets.model_summary import ModelSummary
+from tui.widgets.model_tree import ModelTree
+
+
+def tree_labels(tree: ModelTree) -> list[str]:
+    """The visible lines of the tree, as plain text, top to bottom."""
+    labels = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            labels.append(child.label.plain)
+            if child.is_expanded:
+                walk(child)
+
+    walk(tree.root)
+    return labels
+
+
+def highlighted_model(app) -> str | None:
+    node = app.screen.query_one(ModelTree).cursor_node
+    return node.data.name if node is not None and isinstance(node.data, ModelFile) else None
+
+
+async def test_tree_groups_models_by_layer_with_counts_and_markers(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        labels = tree_labels(app.screen.query_one(ModelTree))
+        groups = [label for label in labels if "(" in label]
+        assert groups == ["Sources (3)", "raw (3)", "Staging (3)", "Intermediate (2)", "Marts (3)"]
+        assert "✎✓ stg_cases" in labels
+        assert "·· int_reviewer_workload" in labels  # no YAML entry at all
+        assert "✎· dim_cases" in labels  # documented, no tests
+        assert app.sub_title == "dev · duckdb"
+        assert app.title == "dbt-workbench · workbench_demo"
+
+
+async def test_first_model_is_open_with_sql_and_yaml(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert app.focused is screen.query_one(ModelTree)
+        assert highlighted_model(app) == "stg_cases"
+        sql = (demo_project / "models/staging/stg_cases.sql").read_text()
+        assert screen.query_one("#sql", CodeView).shown_text == sql
+        yaml_text = screen.query_one("#yaml", CodeView).shown_text
+        assert yaml_text.startswith("- name: stg_cases")
+        assert "description:" in yaml_text
+        assert str(screen.query_one("#yaml-title").content).startswith("models/staging/_staging.yml:")
+        summary = str(screen.query_one(ModelSummary).content)
+        assert "stg_cases" in summary and "reads raw.cases" in summary
+
+
+async def test_arrow_keys_move_through_models(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert highlighted_model(app) == "stg_reviewers"
+        sql = (demo_project / "models/staging/stg_reviewers.sql").read_text()
+        assert app.screen.query_one("#sql", CodeView).shown_text == sql
+        for _ in range(3):
+            await pilot.press("down")
+        await settle(pilot)
+        assert highlighted_model(app) == "int_reviewer_workload"
+        assert app.screen.query_one("#yaml", CodeView).shown_text == (
+            "No schema YAML file has an entry for int_reviewer_workload."
+        )
+
+
+async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        await pilot.press("slash")
+        box = app.screen.query_one("#filter", Input)
+        assert box.display and app.focused is box
+        await pilot.press(*"fcd")
+        await settle(pilot)
+        models = [label for label in tree_labels(tree) if "(" not in label]
+        assert models == ["✎✓ fct_case_decisions"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is tree
+        assert highlighted_model(app) == "fct_case_decisions"
+        assert "fct_case_decisions" in app.screen.query_one("#sql-title").content
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not box.display and box.value == ""
+        assert len([label for label in tree_labels(tree) if label.endswith(("stg_cases", "dim_cases"))]) == 2
+        assert highlighted_model(app) == "fct_case_decisions"  # the cursor stays on the model
+
+
+async def test_filter_with_no_match_says_so(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzz")
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        assert tree_labels(tree) == []
+        assert tree.border_subtitle == "0 match «zzz»"
+
+
+async def test_source_table_shows_who_reads_it(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        tree.cursor_line = 2  # Sources > raw > cases
+        await settle(pilot)
+        summary = str(app.screen.query_one(ModelSummary).content)
+        assert "raw.cases" in summary and "read by stg_cases" in summary
+
+
+async def test_help_lists_every_key(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        actions = {row[1]: row[0] for row in app.screen.rows}
+        assert actions["Filter"] == "/"
+        assert actions["Quit"] == "q"
+        assert actions["Help"] == "? / f1"
+        assert {"Rescan", "SQL/YAML", "Tree", "Clear filter"} <= set(actions)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_can_be_rebound_in_the_project_config(demo_project: Path) -> None:
+    (demo_project / "dbt-workbench.yml").write_text("keys:\n  filter: f\n")
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        assert app.focused is app.screen.query_one("#filter", Input)
+        await pilot.press("escape", "question_mark")
+        assert ("f", "Filter") in {(row[0], row[1]) for row in app.screen.rows}
+
+
+async def test_command_palette_offers_every_action(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Help", "Quit", "Filter", "Clear filter", "SQL/YAML", "Tree", "Rescan"} <= titles
+        await pilot.press("ctrl+p", *"Filter", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#filter", Input)
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        assert screen.query_one("#sql-pane").display and not screen.query_one("#yaml-pane").display
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.query_one("#yaml-pane").display and not screen.query_one("#sql-pane").display
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.query_one("#sql-pane").display
+
+
+async def test_yaml_error_is_marked_and_the_tree_still_opens(demo_project: Path) -> None:
+    broken = demo_project / "models/marts/dim_reviewers.yml"
+    broken.write_text("version: 2\nmodels:\n  - name: dim_reviewers\n    description: [oops\n")
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        labels = tree_labels(app.screen.query_one(ModelTree))
+        assert "Problems (1)" in labels
+        assert "! models/marts/dim_reviewers.yml:5" in labels
+        assert "·· dim_reviewers" in labels
+        assert "✎✓ fct_case_decisions" in labels
+
+
+async def test_rescan_picks_up_a_new_model(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        (demo_project / "models/marts/fct_appeals.sql").write_text("select * from {{ ref('fct_case_decisions') }}\n")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "·· fct_appeals" in tree_labels(app.screen.query_one(ModelTree))
+
+
+async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        tree.cursor_line = 0
+        await pilot.press("space")  # collapse Sources
+        await settle(pilot)
+        assert "raw (3)" not in tree_labels(tree)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "raw (3)" not in tree_labels(tree)
+        assert isinstance(tree, Tree)

@@ -1,0 +1,26 @@
+with decisions as (
+
+    select * from {{ ref('int_case_decisions_joined') }}
+
+),
+
+workload as (
+
+    select
+        reviewer_id,
+        count(*) as decisions_made,
+        count(distinct case_id) as cases_decided,
+        count(*) filter (where outcome = 'approved') as approvals,
+        count(*) filter (where is_appeal) as appeals_decided,
+        median(days_to_decision) as median_days_to_decision,
+        min(decided_at) as first_decision_at,
+        max(decided_at) as last_decision_at
+    from decisions
+    group by reviewer_id
+
+)
+
+select
+    *,
+    round(approvals / decisions_made, 3) as approval_rate
+from workload

@@ -15,6 +15,7 @@ from tui.commands import MAIN_COMMANDS, bindings_for
 from tui.core.config import WorkbenchConfig
 from tui.core.inventory import ModelFile, ProjectScan, SchemaIndex
 from tui.core.model_detail import ModelDetail, load_model_detail
+from tui.core.prefetch import ScanPrefetch
 from tui.core.project import DbtProject
 from tui.core.scan import ProjectScanner
 from tui.core.scan_cache import SchemaCache
@@ -48,9 +49,10 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.detail = detail
 
-    def __init__(self, project: DbtProject, config: WorkbenchConfig) -> None:
+    def __init__(self, project: DbtProject, config: WorkbenchConfig, prefetch: ScanPrefetch | None = None) -> None:
         super().__init__()
         self.project = project
+        self.prefetch = prefetch
         self.scanner = ProjectScanner(project, config.layer_rules(), SchemaCache(project.root))
         self.scan: ProjectScan | None = None
 
@@ -83,8 +85,13 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def scan_project(self) -> None:
-        """Models first so the tree shows at once; the YAML index follows when it is ready."""
-        self.post_message(self.ModelsScanned(self.scanner.scan_models()))
+        """Models first, so the tree shows at once; the YAML index starts after it is painted."""
+        prefetch, self.prefetch = self.prefetch, None
+        scan = prefetch.result() if prefetch is not None else None
+        self.post_message(self.ModelsScanned(scan or self.scanner.scan_models()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
+    def index_schema(self) -> None:
         self.post_message(self.SchemaIndexed(self.scanner.index_schema()))
 
     def on_main_screen_models_scanned(self, message: ModelsScanned) -> None:
@@ -92,6 +99,7 @@ class MainScreen(Screen[None]):
         tree = self.query_one(ModelTree)
         tree.loading = False
         tree.show_scan(message.scan)
+        self.call_after_refresh(self.index_schema)
         if not message.scan.models:
             paths = ", ".join(self.project.model_paths)
             self.query_one(ModelSummary).show_text(f"No models yet under {paths}. Add a .sql file there.")

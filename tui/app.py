@@ -14,6 +14,7 @@ from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
 from tui.commands import APP_COMMANDS, Command, bindings_for
 from tui.core.config import WorkbenchConfig, load_config
+from tui.core.prefetch import ScanPrefetch
 from tui.core.project import load_project
 
 
@@ -24,16 +25,20 @@ class WorkbenchApp(App[None]):
     TITLE = "dbt-workbench"
     BINDINGS = bindings_for(APP_COMMANDS)
 
-    def __init__(self, project_dir: Path, config: WorkbenchConfig | None = None) -> None:
+    def __init__(
+        self, project_dir: Path, config: WorkbenchConfig | None = None, prefetch: ScanPrefetch | None = None
+    ) -> None:
         super().__init__()
         self.project = load_project(project_dir)
         self.config = config or load_config(self.project.root)
+        self.prefetch = prefetch
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
         self.title = f"dbt-workbench · {self.project.name}"
         self.sub_title = self.project.connection.describe()
-        self.push_screen(MainScreen(self.project, self.config))
+        self.push_screen(MainScreen(self.project, self.config, self.prefetch))
+        self.prefetch = None
         if self.project.connection.problem:
             self.notify(self.project.connection.problem, title="Profile", severity="warning", timeout=8)
 

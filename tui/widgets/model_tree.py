@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Iterator
 
 from rich.text import Text
 from textual.message import Message
@@ -16,6 +18,8 @@ from tui.core.inventory import FileProblem, ModelFile, ProjectScan, SourceTable
 from tui.core.layers import Layer
 
 LEGEND = "✎ documented  ✓ tested"
+LAZY_ABOVE = 300
+"""Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,9 @@ class ModelTree(Tree[TreeItem]):
         self.show_root = False
         self.guide_depth = 2
         self._scan: ProjectScan | None = None
-        self._collapsed: set[GroupKey] = set()
+        self._expanded: dict[GroupKey, bool] = {}
+        self._pending: dict[GroupKey, Callable[[TreeNode[TreeItem]], None]] = {}
+        self._lazy = False
 
     def show_scan(self, scan: ProjectScan) -> None:
         self._scan = scan
@@ -73,23 +79,23 @@ class ModelTree(Tree[TreeItem]):
         if self._scan is None:
             return
         keep = self.cursor_node.data if self.cursor_node is not None else None
-        self._remember_collapsed()
+        self._remember_expanded()
         self.clear()
+        self._pending.clear()
+        self._lazy = len(self._scan.models) > LAZY_ABOVE and not self.filter_query
         count = self._add_groups(self._scan)
         self.root.expand()
         self.call_after_refresh(self._restore_cursor, keep)
         self.border_subtitle = LEGEND if not self.filter_query else f"{count} match «{self.filter_query}»"
-        self.post_message(self.Populated(count))
+        # Sent as the tree's own message (not the caller's), so it bubbles up to the app.
+        self.post_message(self.Populated(count).set_sender(self))
 
-    def _remember_collapsed(self) -> None:
+    def _remember_expanded(self) -> None:
         for node in self._walk(self.root):
             if isinstance(node.data, GroupKey):
-                if node.is_expanded:
-                    self._collapsed.discard(node.data)
-                else:
-                    self._collapsed.add(node.data)
+                self._expanded[node.data] = node.is_expanded
 
-    def _walk(self, node: TreeNode[TreeItem]):
+    def _walk(self, node: TreeNode[TreeItem]) -> Iterator[TreeNode[TreeItem]]:
         for child in node.children:
             yield child
             yield from self._walk(child)
@@ -118,37 +124,64 @@ class ModelTree(Tree[TreeItem]):
             self._add_problems(problems)
         return len(models)
 
-    def _group(self, parent: TreeNode[TreeItem], key: GroupKey, label: str, count: int) -> TreeNode[TreeItem]:
+    def _group(
+        self,
+        parent: TreeNode[TreeItem],
+        key: GroupKey,
+        label: str,
+        count: int,
+        fill: Callable[[TreeNode[TreeItem]], None],
+    ) -> TreeNode[TreeItem]:
+        """A group whose children are added when it is first expanded, so big trees open fast."""
         text = Text.assemble((label, "bold"), (f" ({count})", "dim"))
-        return parent.add(text, data=key, expand=key not in self._collapsed or bool(self.filter_query))
+        node = parent.add(text, data=key, allow_expand=True)
+        expand = self._expanded.get(key, not (self._lazy and len(key.path) > 1))
+        if self.filter_query or expand:
+            fill(node)
+            node.expand()
+        else:
+            self._pending[key] = fill
+        return node
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
+        fill = self._pending.pop(event.node.data, None) if isinstance(event.node.data, GroupKey) else None
+        if fill is not None:
+            fill(event.node)
 
     def _add_sources(self, sources: list[SourceTable]) -> None:
-        group = self._group(self.root, GroupKey(("sources",)), "Sources", len(sources))
         by_source: dict[str, list[SourceTable]] = defaultdict(list)
         for table in sources:
             by_source[table.source_name].append(table)
-        for source_name, tables in sorted(by_source.items()):
-            node = self._group(group, GroupKey(("sources", source_name)), source_name, len(tables))
-            for table in tables:
-                node.add_leaf(_source_label(table), data=table)
+
+        def fill_sources(group: TreeNode[TreeItem]) -> None:
+            for source_name, tables in sorted(by_source.items()):
+                self._group(group, GroupKey(("sources", source_name)), source_name, len(tables), partial(_add_tables, tables))
+
+        self._group(self.root, GroupKey(("sources",)), "Sources", len(sources), fill_sources)
 
     def _add_layer(self, layer: Layer, models: list[ModelFile], scan: ProjectScan) -> None:
-        group = self._group(self.root, GroupKey((layer.value,)), layer.title, len(models))
         by_folder: dict[str, list[ModelFile]] = defaultdict(list)
         for model in models:
             by_folder[_sub_folder(model, layer)].append(model)
-        for folder in sorted(by_folder):
-            parent = group
-            if folder:
-                parent = self._group(group, GroupKey((layer.value, folder)), folder, len(by_folder[folder]))
-            for model in sorted(by_folder[folder], key=lambda m: m.name):
-                parent.add_leaf(_model_label(model, scan), data=model)
+
+        def fill_layer(group: TreeNode[TreeItem]) -> None:
+            for folder in sorted(by_folder):
+                add_models = partial(_add_models, by_folder[folder], scan)
+                if folder:
+                    key = GroupKey((layer.value, folder))
+                    self._group(group, key, folder, len(by_folder[folder]), add_models)
+                else:
+                    add_models(group)
+
+        self._group(self.root, GroupKey((layer.value,)), layer.title, len(models), fill_layer)
 
     def _add_problems(self, problems: list[FileProblem]) -> None:
-        group = self._group(self.root, GroupKey(("problems",)), "Problems", len(problems))
-        for problem in problems:
-            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            group.add_leaf(Text(f"! {where}", style="red"), data=problem)
+        def fill_problems(group: TreeNode[TreeItem]) -> None:
+            for problem in problems:
+                where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+                group.add_leaf(Text(f"! {where}", style="red"), data=problem)
+
+        self._group(self.root, GroupKey(("problems",)), "Problems", len(problems), fill_problems)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
         event.stop()
@@ -159,6 +192,16 @@ class ModelTree(Tree[TreeItem]):
             self.post_message(self.SourceHighlighted(item))
         elif isinstance(item, FileProblem):
             self.post_message(self.ProblemHighlighted(item))
+
+
+def _add_tables(tables: list[SourceTable], group: TreeNode[TreeItem]) -> None:
+    for table in tables:
+        group.add_leaf(_source_label(table), data=table)
+
+
+def _add_models(models: list[ModelFile], scan: ProjectScan, group: TreeNode[TreeItem]) -> None:
+    for model in sorted(models, key=lambda m: m.name):
+        group.add_leaf(_model_label(model, scan), data=model)
 
 
 def _sub_folder(model: ModelFile, layer: Layer) -> str:

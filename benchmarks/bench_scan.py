@@ -156,12 +156,15 @@ def bench_models_json(root: Path, cache: Path) -> Result:
 
 
 def bench_first_frame(root: Path, cache: Path) -> Result:
-    child = run_child([sys.executable, str(HERE / "first_frame.py"), str(root)],
-                      env=child_env(XDG_CACHE_HOME=str(cache)), timeout=APP_TIMEOUT_S)
+    """Spawn to the paint of the first frame holding the tree: the child reports that moment
+    (against the spawn time we pass it), since its exit can lag behind the background YAML index."""
+    env = child_env(XDG_CACHE_HOME=str(cache), BENCH_SPAWNED_AT=repr(time.time()))
+    child = run_child([sys.executable, str(HERE / "first_frame.py"), str(root)], env=env, timeout=APP_TIMEOUT_S)
     values = dict(line.split("=", 1) for line in child.stdout.splitlines() if "=" in line)
     if child.returncode != 0 or "models_in_tree" not in values:
         return Result(child.wall_s, child.peak_mib, None, _failure(child))
-    return Result(child.wall_s, child.peak_mib, int(values["models_in_tree"]))
+    frame_s = float(values.get("frame_since_spawn_s", child.wall_s))
+    return Result(frame_s, child.peak_mib, int(values["models_in_tree"]))
 
 
 def bench_dbt_ls(root: Path) -> Result:
@@ -247,7 +250,7 @@ def target_lines(rows: list[Row]) -> list[str]:
 
 
 MODELS_JSON = "`dbt-workbench models --json`"
-TREE = "tree, first frame (headless)"
+TREE = "tree, start to first frame (headless)"
 DBT_LS = "`dbt ls --resource-type model`"
 
 
@@ -294,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     for models in sizes:
         run_dbt = not args.skip_dbt and (models <= 5000 or args.dbt_20k)
         rows += bench_size(models, run_dbt, "--skip-dbt" if args.skip_dbt else "add --dbt-20k; takes minutes")
-    print(f"\nMeasured on {os.cpu_count()} cores; wall time from spawn to exit; peak RSS from wait4.\n")
+    print(f"\nMeasured on {os.cpu_count()} cores; wall time from spawn to exit (the tree: to its first painted frame); peak RSS from wait4.\n")
     print(markdown_table(rows))
     targets = target_lines(rows)
     if targets:

@@ -10,6 +10,7 @@ includes interpreter start-up and imports, as a user's launch does. Prints `mode
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,10 +48,16 @@ def main(argv: list[str]) -> int:
         def on_mount(self) -> None:  # Textual also runs WorkbenchApp.on_mount (handlers follow the MRO)
             self.set_timer(GIVE_UP_S, self.exit)
 
+        frame_at: float | None = None
+
         def on_model_tree_populated(self, message) -> None:  # noqa: ANN001 (the app's message type)
             if self.models_in_tree is None:
                 self.models_in_tree = message.model_count
-                self.call_after_refresh(self.exit)
+                self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            self.frame_at = time.time()
+            self.exit()
 
     app = FirstFrameApp(project.root, config=config, prefetch=prefetch)
     app.run(headless=True, size=(160, 48))
@@ -60,6 +67,9 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         return 1
     print(f"models_in_tree={app.models_in_tree}")
+    spawned_at = os.environ.get("BENCH_SPAWNED_AT")
+    if spawned_at and app.frame_at is not None:
+        print(f"frame_since_spawn_s={app.frame_at - float(spawned_at):.3f}")
     print(f"import_s={imported - STARTED:.3f}")
     print(f"app_to_frame_s={done - imported:.3f}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from tui.app import WorkbenchApp
 from tui.core.demo import write_demo_project
@@ -26,11 +27,16 @@ def demo_project(demo_template: Path, tmp_path: Path) -> Path:
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and their messages be handled, without sleeping."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers finish and their messages be handled, without sleeping.
+
+    A worker superseded by a newer one of its exclusive group ends cancelled; that is normal.
+    """
+    for _ in range(3):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+        await pilot.pause()
 
 
 def open_app(project: Path) -> WorkbenchApp:

@@ -221,3 +221,36 @@ async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:
         await settle(pilot)
         assert "raw (3)" not in tree_labels(tree)
         assert isinstance(tree, Tree)
+
+
+async def test_big_project_opens_with_folders_collapsed_and_fills_them_on_expand(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from synthetic import make_project
+
+    root = make_project(tmp_path / "big", 400)
+    app = open_app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        labels = tree_labels(tree)
+        staging = next(label for label in labels if label.startswith("Staging ("))
+        assert staging == "Staging (160)"
+        folder_line = labels.index(staging) + 1
+        assert "(" in labels[folder_line] and not tree.get_node_at_line(folder_line).is_expanded
+        assert not any("stg_" in label and "(" not in label for label in labels)
+        tree.cursor_line = folder_line
+        await pilot.press("space")
+        await settle(pilot)
+        opened = tree.get_node_at_line(folder_line)
+        assert opened.is_expanded and opened.children
+        assert all(isinstance(child.data, ModelFile) for child in opened.children)
+        await pilot.press("down")
+        await settle(pilot)
+        assert highlighted_model(app).startswith("stg_")
+        await pilot.press("slash", *"stg")
+        await settle(pilot)
+        shown = [label for label in tree_labels(tree) if "(" not in label]  # filtering opens every folder
+        assert len(shown) >= 160
+        assert tree.border_subtitle == f"{len(shown)} match «stg»"

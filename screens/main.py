@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
+from textual.actions import SkipAction
+from textual.widgets import Footer, Header, Input, Static, Tab, Tabs, TextArea
 
 from tui.commands import MAIN_COMMANDS, bindings_for
 from tui.core.config import WorkbenchConfig
 from tui.core.inventory import ModelFile, ProjectScan, SchemaIndex
-from tui.core.model_detail import ModelDetail, load_model_detail
+from tui.core.model_detail import ModelDetail, load_model_detail, readers_of_source
 from tui.core.prefetch import ScanPrefetch
 from tui.core.project import DbtProject
 from tui.core.scan import ProjectScanner
@@ -124,6 +125,8 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_model_loaded(self, message: ModelLoaded) -> None:
         detail = message.detail
+        if not self.query_one(ModelTree).is_current(detail.model):
+            return  # a slower load for a model the cursor has already left
         self.query_one(ModelSummary).show_model(detail)
         sql_view = self.query_one("#sql", CodeView)
         lexer = "sql+jinja" if detail.model.language == "sql" else "python"
@@ -140,7 +143,7 @@ class MainScreen(Screen[None]):
     @on(ModelTree.SourceHighlighted)
     def show_source(self, message: ModelTree.SourceHighlighted) -> None:
         source = message.source
-        readers = sorted(m.name for m in (self.scan.models if self.scan else ()) if (source.source_name, source.table_name) in m.sources)
+        readers = readers_of_source(self.scan, source.source_name, source.table_name) if self.scan else ()
         self.query_one(ModelSummary).show_source(source, readers)
         self.query_one("#sql", CodeView).show_message("Sources are tables loaded outside dbt; models read them with source().")
         self.query_one("#yaml", CodeView).show_message(f"Declared in {source.path} at line {source.line}.")
@@ -162,6 +165,8 @@ class MainScreen(Screen[None]):
         self.set_class(event.tab.id == "tab-yaml", "-show-yaml")
 
     def action_filter(self) -> None:
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # typing "/" into a text field stays typing
         box = self.query_one("#filter", Input)
         box.display = True
         self.set_focus(box)  # at once: keys typed right after "/" must land in the box

@@ -100,11 +100,13 @@ def run_models(args: argparse.Namespace) -> int:
 
 
 def _print_models_table(data: dict) -> None:
-    rows = [(m["layer"], m["name"], "doc" if m["documented"] else "-", "test" if m["tested"] else "-", m["path"]) for m in data["models"]]
-    widths = [max([len(str(row[i])) for row in rows] + [5]) for i in range(4)]
-    for row in sorted(rows):
-        print("  ".join(str(cell).ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(row)))
-    print(f"{len(rows)} models in {data['project']}")
+    """One line per model, by layer then name: layer, name, docs/tests markers, path."""
+    models = sorted(data["models"], key=lambda m: (m["layer"], m["name"]))
+    name_width = max((len(m["name"]) for m in models), default=4)
+    for model in models:
+        marks = ("doc " if model["documented"] else "-   ") + ("test" if model["tested"] else "-   ")
+        print(f"{model['layer']:<13}{model['name']:<{name_width + 2}}{marks}  {model['path']}")
+    print(f"{len(models)} models in {data['project']}")
     for problem in data["problems"]:
         where = f"{problem['path']}:{problem['line']}" if problem["line"] else problem["path"]
         print(f"problem: {where}: {problem['message']}", file=sys.stderr)

@@ -23,6 +23,8 @@ class Command:
     title: str
     help: str
     show: bool = True
+    priority: bool = False
+    """Handled as the key arrives, before keys typed after it are routed (see MAIN_COMMANDS)."""
 
     def keys_in_force(self, overrides: Mapping[str, str]) -> list[str]:
         """The key names bound now, after the user's overrides."""
@@ -35,7 +37,8 @@ APP_COMMANDS: tuple[Command, ...] = (
 )
 
 MAIN_COMMANDS: tuple[Command, ...] = (
-    Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match"),
+    # A priority binding: "/fct" typed fast must land in the box, not in the tree it replaces.
+    Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match", priority=True),
     Command("clear_filter", "escape", "screen.clear_filter", "Clear filter", "Clear the filter and return to the tree", show=False),
     Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
@@ -46,6 +49,13 @@ MAIN_COMMANDS: tuple[Command, ...] = (
 def bindings_for(commands: Iterable[Command]) -> list[Binding]:
     """Textual bindings with ids, so a keymap can rebind them."""
     return [
-        Binding(command.keys, command.action.split(".", 1)[1], command.title, show=command.show, id=command.id)
+        Binding(
+            command.keys,
+            command.action.split(".", 1)[1],
+            command.title,
+            show=command.show,
+            priority=command.priority,
+            id=command.id,
+        )
         for command in commands
     ]

@@ -103,8 +103,8 @@ def test_browse_filter_and_quit_in_tmux(built_demo: Path, terminal_factory) -> N
     shown = term.wait_for("with source as")  # stg_cases' SQL is open beside the tree
     assert "dbt-workbench · workbench_demo" in shown and "dev · duckdb" in shown
     assert "Marts (3)" in shown and "fct_case_decisions" in shown
-    term.keys("/")
-    term.keys("fct")
+    term.keys("/fct")  # one burst, as a fast typist sends it: nothing may be lost on the way
+
     shown = term.wait_for("1 match «fct»")
     assert "stg_reviewers" not in shown
     term.keys("Enter")

@@ -254,3 +254,22 @@ async def test_big_project_opens_with_folders_collapsed_and_fills_them_on_expand
         shown = [label for label in tree_labels(tree) if "(" not in label]  # filtering opens every folder
         assert len(shown) >= 160
         assert tree.border_subtitle == f"{len(shown)} match «stg»"
+
+
+async def test_huge_and_non_utf8_models_open_with_a_note(demo_project: Path) -> None:
+    line = "select 1 as x union all\n"
+    (demo_project / "models/marts/fct_huge.sql").write_text(line * (10_000_000 // len(line)) + "select 2\n")
+    (demo_project / "models/marts/fct_latin1.sql").write_bytes("select 'café' as x\n".encode("latin-1"))
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"fct_huge", "enter")
+        await settle(pilot)
+        sql_view = app.screen.query_one("#sql", CodeView)
+        assert highlighted_model(app) == "fct_huge"
+        assert str(sql_view.query_one(".code-view--note").content).startswith("Showing the first ")
+        await pilot.press("escape", "slash", *"latin1", "enter")
+        await settle(pilot)
+        assert highlighted_model(app) == "fct_latin1"
+        assert "not UTF-8 (byte 0xe9" in str(app.screen.query_one("#sql-title").content)
+        assert "caf\ufffd" in sql_view.shown_text

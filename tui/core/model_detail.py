@@ -28,6 +28,11 @@ def children_of(scan: ProjectScan, model_name: str) -> tuple[str, ...]:
     return tuple(sorted(m.name for m in scan.models if model_name in m.refs))
 
 
+def readers_of_source(scan: ProjectScan, source_name: str, table_name: str) -> tuple[str, ...]:
+    """Models that read the source table with source()."""
+    return tuple(sorted(m.name for m in scan.models if (source_name, table_name) in m.sources))
+
+
 def load_model_detail(root: Path, scan: ProjectScan, model: ModelFile) -> ModelDetail:
     """Read the model file and its schema entry; unreadable files become notes, not errors."""
     try:

@@ -8,19 +8,18 @@ from textual.app import ComposeResult
 from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
-MAX_SHOWN_LINES = 5_000
-MAX_SHOWN_CHARS = 400_000
+MAX_SHOWN_LINES = 2_000
+MAX_SHOWN_CHARS = 100_000
 SYNTAX_THEME = "monokai"
 
 
 def shown_part(text: str, limit: int = MAX_SHOWN_LINES) -> tuple[str, str | None]:
     """Cut very long texts so rendering stays instant; say what was left out."""
-    if len(text) > MAX_SHOWN_CHARS:
-        return text[:MAX_SHOWN_CHARS], f"Showing the first {MAX_SHOWN_CHARS:,} of {len(text):,} characters."
-    lines = text.splitlines()
-    if len(lines) <= limit:
+    if len(text) <= MAX_SHOWN_CHARS and text.count("\n") < limit:
         return text, None
-    return "\n".join(lines[:limit]) + "\n", f"Showing the first {limit:,} of {len(lines):,} lines."
+    lines = text[: MAX_SHOWN_CHARS * 2].splitlines()[:limit]
+    shown = "\n".join(lines)[:MAX_SHOWN_CHARS]
+    return shown, f"Showing the first {len(shown):,} of {len(text):,} characters; the file is too big to show whole."
 
 
 class CodeView(ScrollableContainer, can_focus=True):

@@ -28,7 +28,7 @@ class ModelSummary(Static):
         text.append(f"\nreads {_names(detail.parents)} · read by {_names(detail.children)}", "dim")
         self.update(text)
 
-    def show_source(self, source: SourceTable, readers: list[str]) -> None:
+    def show_source(self, source: SourceTable, readers: tuple[str, ...]) -> None:
         text = Text.assemble((f"{source.source_name}.{source.table_name}", "bold"), "  ", ("Source", "cyan"))
         text.append(f"  {source.path}:{source.line}", "dim")
         text.append(f"\nread by {_names(readers)}", "dim")

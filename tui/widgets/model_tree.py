@@ -67,6 +67,7 @@ class ModelTree(Tree[TreeItem]):
         self._expanded: dict[GroupKey, bool] = {}
         self._pending: dict[GroupKey, Callable[[TreeNode[TreeItem]], None]] = {}
         self._lazy = False
+        self._announced: TreeItem | None = None
 
     def show_scan(self, scan: ProjectScan) -> None:
         self._scan = scan
@@ -106,6 +107,9 @@ class ModelTree(Tree[TreeItem]):
             target = next((n for n in self._walk(self.root) if isinstance(n.data, ModelFile)), None)
         if target is not None:
             self.move_cursor(target)
+            # The cursor may stay on the same line number while the node under it changed.
+            if not _same_item(target.data, self._announced):
+                self._announce(target.data)
 
     def _add_groups(self, scan: ProjectScan) -> int:
         query = self.filter_query
@@ -185,7 +189,15 @@ class ModelTree(Tree[TreeItem]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
         event.stop()
-        item = event.node.data
+        self._announce(event.node.data)
+
+    def is_current(self, item: TreeItem) -> bool:
+        """Is item what the cursor is on (as last announced)?"""
+        return _same_item(item, self._announced)
+
+    def _announce(self, item: TreeItem | None) -> None:
+        """Tell the screen what the cursor is on now."""
+        self._announced = item
         if isinstance(item, ModelFile):
             self.post_message(self.ModelHighlighted(item))
         elif isinstance(item, SourceTable):

@@ -118,10 +118,10 @@ def run_demo(args: argparse.Namespace) -> int:
     target = (args.directory or default_demo_dir()).expanduser()
     try:
         root = write_demo_project(target, overwrite=args.overwrite)
-    except DemoExistsError as error:
-        if args.no_open:
+    except DemoExistsError:
+        if args.no_open or not (target / "dbt_project.yml").is_file():
             raise
-        print(f"dbt-workbench: {error}\nOpening the existing project as it is.", file=sys.stderr)
+        print(f"The demo project is already in {target}; opening it as it is (--overwrite re-creates it).")
         return _open_app(target)
     print(f"Created the demo project in {root}")
     print("Building it with dbt (dbt build: seeds the views and tables, runs the tests)...", flush=True)

@@ -125,3 +125,10 @@ def test_80x24_shows_tabs(built_demo: Path, terminal_factory) -> None:
     term.keys("v")
     shown = term.wait_for("- name: stg_cases")
     assert "with source as" not in shown
+
+
+def test_demo_again_opens_the_existing_project(built_demo: Path, terminal_factory) -> None:
+    term = terminal_factory([str(BIN), "demo", str(built_demo)], 100, 30)
+    shown = term.wait_for("with source as")
+    assert "dbt-workbench · workbench_demo" in shown
+    term.keys("q")

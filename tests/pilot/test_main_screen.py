@@ -273,3 +273,13 @@ async def test_huge_and_non_utf8_models_open_with_a_note(demo_project: Path) -> 
         assert highlighted_model(app) == "fct_latin1"
         assert "not UTF-8 (byte 0xe9" in str(app.screen.query_one("#sql-title").content)
         assert "caf\ufffd" in sql_view.shown_text
+
+
+async def test_empty_project_says_where_models_go(tmp_path: Path) -> None:
+    (tmp_path / "dbt_project.yml").write_text("name: empty\nmodel-paths: [transform]\n")
+    app = open_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert tree_labels(app.screen.query_one(ModelTree)) == []
+        assert "No models yet under transform" in str(app.screen.query_one(ModelSummary).content)
+        assert app.sub_title == "no profile"

@@ -56,8 +56,10 @@ def test_project_file_overrides_user_file(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
     (project / "dbt-workbench.yml").write_text("keys:\n  quit: f10\n")
+    (user / "config.yml").write_text((user / "config.yml").read_text() + "editor:\n  new_entry_file: model\n")
     config = load_config(project, environ={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
     assert config.keys == {"filter": "ctrl+f", "quit": "f10"}
+    assert config.new_entry_file == "model"
     assert config.layer_prefixes == {"rpt_": Layer.OTHER}
 
 
@@ -71,6 +73,8 @@ def test_project_file_overrides_user_file(tmp_path: Path) -> None:
         ("keys: [a]\n", "'keys' must be a mapping"),
         ("- a\n", "must hold a mapping"),
         ("layers: {prefixes: [\n", "not valid YAML: line"),
+        ("editor:\n  new_entry_file: nearby\n", "editor.new_entry_file must be one of: folder, model"),
+        ("editor:\n  new_entry: folder\n", "unknown setting 'editor.new_entry'"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -10,6 +10,9 @@ Nothing is read from the environment at import time; `load_config` is called wit
       folders: {sources: staging, workspaces: other}  # folder name -> layer
     keys:
       filter: ctrl+f                               # binding id -> key(s), comma separated
+    editor:
+      new_entry_file: folder   # a model without a YAML entry gets one in its folder's schema
+                               # file when there is one (else <model>.yml); `model`: always <model>.yml
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from tui.core.layers import Layer, LayerRules, parse_layer
 from tui.core.yaml_load import load_yaml, problem_from
 
 PROJECT_CONFIG_FILE = "dbt-workbench.yml"
-_SECTIONS = {"layers", "keys"}
+_SECTIONS = {"layers", "keys", "editor"}
 _LAYER_KEYS = {"prefixes", "folders"}
+_EDITOR_KEYS = {"new_entry_file"}
+NEW_ENTRY_POLICIES = ("folder", "model")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,7 @@ class WorkbenchConfig:
     layer_prefixes: Mapping[str, Layer] = field(default_factory=dict)
     layer_folders: Mapping[str, Layer] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)
+    new_entry_file: str = "folder"
     sources: tuple[Path, ...] = ()
 
     def layer_rules(self) -> LayerRules:
@@ -85,10 +91,16 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     for binding_id, key in keys.items():
         if not isinstance(key, str) or not key.strip():
             raise ConfigError(f"{path}: keys.{binding_id} must be a key name such as 'ctrl+f'.")
+    editor = _mapping(data.get("editor"), path, "editor")
+    _reject_unknown(editor, _EDITOR_KEYS, path, "editor.")
+    policy = editor.get("new_entry_file", config.new_entry_file)
+    if policy not in NEW_ENTRY_POLICIES:
+        raise ConfigError(f"{path}: editor.new_entry_file must be one of: {', '.join(NEW_ENTRY_POLICIES)}.")
     return WorkbenchConfig(
         layer_prefixes={**config.layer_prefixes, **prefixes},
         layer_folders={**config.layer_folders, **folders},
         keys={**config.keys, **{str(k): str(v) for k, v in keys.items()}},
+        new_entry_file=policy,
         sources=(*config.sources, path),
     )
 

@@ -1,24 +1,23 @@
 """Write the demo dbt project (templates plus raw DuckDB data) into a folder.
 
 Only the demo's own files are ever written: with `overwrite`, files the user added beside them
-are left alone. Every file is written atomically so a crash never leaves a half-written model.
+are left alone. Every file is written atomically (tui.core.files) so a crash never leaves a
+half-written model.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tui.core.demo.warehouse import write_raw_database
 from tui.core.errors import WorkbenchError
+from tui.core.files import SaveFailed, atomic_write_bytes
 
 DATABASE = "demo.duckdb"
 # Package data globs skip dot-files, so they ship without the dot and get it back on write.
 _RENAMES = {"gitignore": ".gitignore"}
-_NEW_FILE_MODE = 0o644
 
 
 class DemoExistsError(WorkbenchError):
@@ -60,7 +59,7 @@ def write_demo_project(target: Path, *, overwrite: bool = False) -> Path:
             dest.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(dest, content)
         write_raw_database(root / DATABASE)
-    except OSError as exc:
+    except (OSError, SaveFailed) as exc:
         raise WorkbenchError(f"Could not write the demo project into {root}: {exc}") from exc
     return root
 
@@ -75,19 +74,3 @@ def _check_target(root: Path, overwrite: bool) -> None:
             "--overwrite to replace the demo's files in it (files you added are kept), "
             "or choose an empty folder."
         )
-
-
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write via a '.name.*.tmp' sibling, fsync and rename, keeping an existing file's mode."""
-    mode = path.stat().st_mode & 0o7777 if path.is_file() else _NEW_FILE_MODE
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

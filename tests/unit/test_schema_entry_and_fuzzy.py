@@ -1,11 +1,9 @@
-"""Showing one model's YAML entry exactly as written, and the tree's fuzzy filter."""
+"""Showing one model's YAML entry exactly as written (the YAML pane's text), and the fuzzy filter."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tui.core.fuzzy import fuzzy_match
-from tui.core.schema_entry import EntryText, find_entry_text
+from tui.core.schema_edit import entry_text
 
 SHARED = """\
 version: 2
@@ -28,27 +26,13 @@ sources:
 """
 
 
-def test_entry_lines_stop_at_the_next_entry(tmp_path: Path) -> None:
-    path = tmp_path / "schema.yml"
-    path.write_text(SHARED)
-    first = find_entry_text(path, "first")
-    assert isinstance(first, EntryText)
-    assert first.first_line == 4
-    assert first.text == (
+def test_entry_lines_stop_at_the_next_entry() -> None:
+    assert entry_text(SHARED, "first") == (
         "- name: first   # first model\n  description: |\n    Several\n    lines.\n"
         "  columns:\n    - name: id\n      data_tests: [unique, not_null]\n"
     )
-    second = find_entry_text(path, "second")
-    assert second == EntryText("- name: second\n  description: 'yes'\n", 13)
-
-
-def test_missing_entry_and_broken_file_are_sentences(tmp_path: Path) -> None:
-    path = tmp_path / "schema.yml"
-    path.write_text(SHARED)
-    assert find_entry_text(path, "third") == "schema.yml has no entry for third."
-    path.write_text("models:\n  - name: [\n")
-    assert find_entry_text(path, "first").startswith("schema.yml is not valid YAML: line 3")
-    assert find_entry_text(tmp_path / "gone.yml", "first").startswith("Cannot read gone.yml")
+    assert entry_text(SHARED, "second") == "- name: second\n  description: 'yes'\n"
+    assert entry_text(SHARED, "third") is None
 
 
 def test_fuzzy_match_is_an_ordered_subsequence_per_word() -> None:

@@ -67,6 +67,13 @@ class WorkbenchApp(App[None]):
             return
         self.push_screen(HelpScreen(self.help_rows(self.screen)))
 
+    async def action_quit(self) -> None:
+        """Quit, but never drop unsaved edits without asking."""
+        if isinstance(self.screen, MainScreen) and self.screen.unsaved_panes():
+            self.screen.ask_before_quitting()
+            return
+        self.exit()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker is reported to the user instead of crashing the app."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:

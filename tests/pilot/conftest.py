@@ -32,10 +32,12 @@ async def settle(pilot) -> None:
     A worker superseded by a newer one of its exclusive group ends cancelled; that is normal.
     """
     for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
+        busy = [worker for worker in pilot.app.workers if worker.group != "watch"]  # the watcher never ends
+        if busy:  # an empty list would mean "wait for every worker", the watcher included
+            try:
+                await pilot.app.workers.wait_for_complete(busy)
+            except WorkerCancelled:
+                pass
         await pilot.pause()
 
 

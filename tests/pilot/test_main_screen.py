@@ -10,7 +10,7 @@ from screens.help import HelpScreen
 from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
 from tui.core.inventory import ModelFile
-from tui.widgets.code_view import CodeView
+from tui.widgets.editor_pane import EditorPane
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.model_tree import ModelTree
 
@@ -27,6 +27,22 @@ def tree_labels(tree: ModelTree) -> list[str]:
 
     walk(tree.root)
     return labels
+
+
+def pane(app, which: str) -> EditorPane:
+    return app.screen.query_one(f"#{which}-pane", EditorPane)
+
+
+def pane_text(app, which: str) -> str:
+    return pane(app, which).text
+
+
+def pane_title(app, which: str) -> str:
+    return str(pane(app, which).query_one(".pane-title").content)
+
+
+def pane_note(app, which: str) -> str:
+    return str(pane(app, which).query_one(".pane-note").content)
 
 
 def highlighted_model(app) -> str | None:
@@ -57,11 +73,11 @@ async def test_first_model_is_open_with_sql_and_yaml(demo_project: Path) -> None
         assert app.focused is screen.query_one(ModelTree)
         assert highlighted_model(app) == "stg_cases"
         sql = (demo_project / "models/staging/stg_cases.sql").read_text()
-        assert screen.query_one("#sql", CodeView).shown_text == sql
-        yaml_text = screen.query_one("#yaml", CodeView).shown_text
+        assert pane_text(app, "sql") == sql
+        yaml_text = pane_text(app, "yaml")
         assert yaml_text.startswith("- name: stg_cases")
         assert "description:" in yaml_text
-        assert str(screen.query_one("#yaml-title").content).startswith("models/staging/_staging.yml:")
+        assert pane_title(app, "yaml") == "models/staging/_staging.yml · entry stg_cases"
         summary = str(screen.query_one(ModelSummary).content)
         assert "stg_cases" in summary and "reads raw.cases" in summary
 
@@ -74,14 +90,13 @@ async def test_arrow_keys_move_through_models(demo_project: Path) -> None:
         await settle(pilot)
         assert highlighted_model(app) == "stg_reviewers"
         sql = (demo_project / "models/staging/stg_reviewers.sql").read_text()
-        assert app.screen.query_one("#sql", CodeView).shown_text == sql
+        assert pane_text(app, "sql") == sql
         for _ in range(3):
             await pilot.press("down")
         await settle(pilot)
         assert highlighted_model(app) == "int_reviewer_workload"
-        assert app.screen.query_one("#yaml", CodeView).shown_text == (
-            "No schema YAML file has an entry for int_reviewer_workload."
-        )
+        assert pane_text(app, "yaml") == '- name: int_reviewer_workload\n  description: ""\n'
+        assert pane_title(app, "yaml") == "new entry → models/intermediate/_intermediate.yml"
 
 
 async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
@@ -100,7 +115,7 @@ async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
         await settle(pilot)
         assert app.focused is tree
         assert highlighted_model(app) == "fct_case_decisions"
-        assert "fct_case_decisions" in app.screen.query_one("#sql-title").content
+        assert pane_title(app, "sql") == "models/marts/fct_case_decisions.sql"
         await pilot.press("escape")
         await settle(pilot)
         assert not box.display and box.value == ""
@@ -140,7 +155,7 @@ async def test_help_lists_every_key(demo_project: Path) -> None:
         assert actions["Filter"] == "/"
         assert actions["Quit"] == "q"
         assert actions["Help"] == "? / f1"
-        assert {"Rescan", "SQL/YAML", "Tree", "Clear filter"} <= set(actions)
+        assert {"Rescan", "SQL/YAML", "Tree", "Back to tree"} <= set(actions)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("f1")
@@ -163,7 +178,7 @@ async def test_command_palette_offers_every_action(demo_project: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Help", "Quit", "Filter", "Clear filter", "SQL/YAML", "Tree", "Rescan"} <= titles
+        assert {"Help", "Quit", "Filter", "Back to tree", "SQL/YAML", "Tree", "Rescan"} <= titles
         await pilot.press("ctrl+p", *"Filter", "enter")
         await settle(pilot)
         await pilot.pause()
@@ -265,14 +280,15 @@ async def test_huge_and_non_utf8_models_open_with_a_note(demo_project: Path) -> 
         await settle(pilot)
         await pilot.press("slash", *"fct_huge", "enter")
         await settle(pilot)
-        sql_view = app.screen.query_one("#sql", CodeView)
         assert highlighted_model(app) == "fct_huge"
-        assert str(sql_view.query_one(".code-view--note").content).startswith("Showing the first ")
+        assert pane_note(app, "sql").startswith("Highlighting is off")
+        assert pane_text(app, "sql").count("\n") > 400_000
         await pilot.press("escape", "slash", *"latin1", "enter")
         await settle(pilot)
         assert highlighted_model(app) == "fct_latin1"
-        assert "not UTF-8 (byte 0xe9" in str(app.screen.query_one("#sql-title").content)
-        assert "caf\ufffd" in sql_view.shown_text
+        assert "byte 0xE9 at offset 11" in pane_note(app, "sql")
+        assert pane_title(app, "sql") == "models/marts/fct_latin1.sql · read-only"
+        assert "caf\ufffd" in pane_text(app, "sql")
 
 
 async def test_empty_project_says_where_models_go(tmp_path: Path) -> None:

@@ -66,6 +66,8 @@ class SchemaIndex:
     entries: dict[str, SchemaEntry] = field(default_factory=dict)
     sources: list[SourceTable] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    complete: bool = False
+    """False until every schema file was read (the models half of a scan comes first)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ class ProjectScanner:
         if self.cache is not None:
             self.cache.forget_missing(present)
             self.cache.save()
+        index.complete = True
         return index
 
     def _index_file(self, path: Path, rel_path: str, index: SchemaIndex) -> SchemaFileIndex | None:

@@ -28,6 +28,16 @@ def _watch_filter(change: watchfiles.Change, path: str) -> bool:
     return is_project_file(path)
 
 
+class StopSignal:
+    """Stops the watcher when any check says so (our own event, or the worker was cancelled)."""
+
+    def __init__(self, *checks: Callable[[], bool]) -> None:
+        self.checks = checks
+
+    def is_set(self) -> bool:
+        return any(check() for check in self.checks)
+
+
 class ProjectWatcher:
     """Calls `on_change` with each batch of changed paths until `stop` is set. Blocking: run it
     in a worker thread."""
@@ -37,7 +47,7 @@ class ProjectWatcher:
         self.mode = "polling" if force_polling else "inotify"
         self.debounce_ms = debounce_ms
 
-    def run(self, on_change: Callable[[set[Path]], None], stop: threading.Event) -> None:
+    def run(self, on_change: Callable[[set[Path]], None], stop: threading.Event | StopSignal) -> None:
         if not self.folders:
             return
         if self.mode == "inotify":
@@ -48,7 +58,7 @@ class ProjectWatcher:
                 self.mode = "polling"  # no inotify here, or its watch limit is used up
         self._watch(on_change, stop, force_polling=True)
 
-    def _watch(self, on_change: Callable[[set[Path]], None], stop: threading.Event, force_polling: bool) -> None:
+    def _watch(self, on_change: Callable[[set[Path]], None], stop: threading.Event | StopSignal, force_polling: bool) -> None:
         batches = watchfiles.watch(
             *self.folders,
             watch_filter=_watch_filter,

@@ -191,6 +191,10 @@ class ModelTree(Tree[TreeItem]):
         event.stop()
         self._announce(event.node.data)
 
+    def move_to(self, item: TreeItem) -> None:
+        """Put the cursor back on an item (when the user chose to stay on it)."""
+        self._restore_cursor(item)
+
     def is_current(self, item: TreeItem) -> bool:
         """Is item what the cursor is on (as last announced)?"""
         return _same_item(item, self._announced)

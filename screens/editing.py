@@ -29,6 +29,7 @@ class EditingMixin:
 
     project: DbtProject
     echoes: SaveEchoes
+    conflicts_open: set[str]
     last_search: str = ""
 
     def panes(self) -> list[EditorPane]:
@@ -68,10 +69,15 @@ class EditingMixin:
         return True
 
     def ask_about_conflict(self, pane: EditorPane, current: bytes | None) -> None:
+        """One dialog per pane at a time (a save and the watcher may both notice the change)."""
         buffer = pane.buffer
+        if pane.id in self.conflicts_open:
+            return
+        self.conflicts_open.add(pane.id)
         shown = disk_version(self.project.root, buffer, current)
 
         def decide(choice: str | None) -> None:
+            self.conflicts_open.discard(pane.id)
             if choice == "reload":
                 self.reload_pane(pane)
             elif choice == "overwrite":

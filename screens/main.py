@@ -31,6 +31,7 @@ from tui.core.project import DbtProject
 from tui.core.scan import ProjectScanner
 from tui.core.scan_cache import SchemaCache
 from tui.core.watch import ProjectWatcher, SaveEchoes, StopSignal
+from tui.widgets.code_editor import CodeEditor
 from tui.widgets.editor_pane import EditorPane
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.model_tree import ModelTree
@@ -80,6 +81,7 @@ class MainScreen(EditingMixin, Screen[None]):
         self.schema_ready = False
         self.current_model: ModelFile | None = None
         self.echoes = SaveEchoes()
+        self.conflicts_open: set[str] = set()
         self.stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -192,7 +194,7 @@ class MainScreen(EditingMixin, Screen[None]):
 
     def on_main_screen_model_loaded(self, message: ModelLoaded) -> None:
         detail = message.detail
-        if not self.query_one(ModelTree).is_current(detail.model) or self.unsaved_panes():
+        if not self.query_one(ModelTree).is_current(detail.model):
             return  # a slower load for a model the cursor has already left
         self.current_model = detail.model
         self.query_one(ModelSummary).show_model(detail)
@@ -232,6 +234,10 @@ class MainScreen(EditingMixin, Screen[None]):
         sql_pane, yaml_pane = self.panes()
         sql_pane.show_message(sql_message)
         yaml_pane.show_message(yaml_message)
+
+    @on(CodeEditor.LeaveRequested)
+    def leave_editor(self) -> None:
+        self.query_one(ModelTree).focus()
 
     @on(Input.Changed, "#filter")
     def filter_tree(self, event: Input.Changed) -> None:

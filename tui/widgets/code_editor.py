@@ -13,6 +13,8 @@ import re
 from pygments.token import Comment, Error, Keyword, Name, Number, String, Token, _TokenType
 from rich.style import Style
 from rich.text import Span, Text
+from textual import events
+from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Location, Selection
 
@@ -59,6 +61,24 @@ class CodeEditor(TextArea):
 
     highlighting_enabled: bool = False
     notice: str | None = None
+
+    class LeaveRequested(Message):
+        """Escape was pressed: the user wants out of the editor (TextArea would move focus on)."""
+
+        def __init__(self, editor: CodeEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+        @property
+        def control(self) -> CodeEditor:
+            return self.editor
+
+    def on_key(self, event: events.Key) -> None:
+        """Escape leaves the editor (tab indents here, so escape is the way out)."""
+        if event.key == "escape":
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.LeaveRequested(self))
     _highlighter: IncrementalHighlighter | None = None
     _lexer: str | None = None
 

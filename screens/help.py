@@ -18,7 +18,8 @@ HelpRow = tuple[str, str, str]
 TREE_KEYS: tuple[HelpRow, ...] = (
     ("↑ / ↓", "", "Move in the tree"),
     ("⏎ / space", "", "Expand or collapse a group"),
-    ("tab / shift+tab", "", "Move the focus between tree and panes"),
+    ("esc", "", "In an editor: back to the tree (tab indents there)"),
+    ("^z / ^y", "", "In an editor: undo / redo"),
     ("^p", "", "Command palette: every action by name"),
 )
 LEGEND = "Tree markers: ✎ documented (the YAML entry has a description), ✓ tested (model or column tests)."

@@ -64,8 +64,8 @@ class Terminal:
         return result.stdout
 
     def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        """One send-keys call; "-l", "text" sends the text literally."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -132,3 +132,19 @@ def test_demo_again_opens_the_existing_project(built_demo: Path, terminal_factor
     shown = term.wait_for("with source as")
     assert "dbt-workbench · workbench_demo" in shown
     term.keys("q")
+
+
+def test_edit_and_save_in_tmux(built_demo: Path, tmp_path: Path, terminal_factory) -> None:
+    mine = tmp_path / "mine"
+    shutil.copytree(built_demo, mine)
+    model = mine / "models" / "staging" / "stg_cases.sql"
+    original = model.read_text()
+    term = terminal_factory([str(BIN), str(mine)], 120, 30)
+    term.wait_for("with source as")
+    term.keys("e")
+    term.keys("-l", "--", "-- typed in tmux")
+    term.keys("Enter")
+    term.wait_for("● models/staging/stg_cases.sql")
+    term.keys("C-o")
+    term.wait_for("Saved models/staging/stg_cases.sql")
+    assert model.read_text() == "-- typed in tmux\n" + original

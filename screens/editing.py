@@ -46,7 +46,10 @@ class EditingMixin:
         return next((pane for pane in self.panes() if focused is not None and pane in focused.ancestors_with_self), None)
 
     def action_save(self) -> None:
-        for pane in self.unsaved_panes():
+        unsaved = self.unsaved_panes()
+        if not unsaved:
+            self.notify("Nothing to save: no pane has edits.")
+        for pane in unsaved:
             self.save_pane(pane)
 
     def save_pane(self, pane: EditorPane, overwrite_external: bool = False) -> bool:
@@ -117,8 +120,7 @@ class EditingMixin:
             if target is None or target not in changed:
                 continue
             if pane.dirty:
-                current = target.read_bytes() if target.exists() else None
-                self.ask_about_conflict(pane, current)
+                self.ask_about_conflict(pane, _read_or_none(target))
             else:
                 self.reload_pane(pane)
 
@@ -161,6 +163,13 @@ class EditingMixin:
         pane.editor.focus()
         if not pane.editor.find_next(self.last_search):
             self.notify(f"«{self.last_search}» is not in {pane.buffer.path if pane.buffer else 'this pane'}.")
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _pane_target(root: Path, buffer: Buffer | None) -> Path | None:

@@ -44,3 +44,15 @@ def test_help_screen_80x24(snap_compare, demo_project: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_conflict_dialog_80x24(snap_compare, demo_project: Path) -> None:
+    async def make_conflict(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("e", *"-- mine", "enter")
+        await settle(pilot)
+        (demo_project / "models/staging/stg_cases.sql").write_text("select 'theirs' as x\n")
+        await pilot.press("ctrl+o", "d")
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=make_conflict)

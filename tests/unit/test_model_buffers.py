@@ -152,3 +152,20 @@ def test_entry_knows_its_line_in_the_file(demo: Path) -> None:
     assert buffer.first_line == entry.line
     lines = (demo / entry.path).read_text().splitlines()
     assert lines[buffer.first_line - 1].strip() == "- name: stg_reviewers"
+
+
+def test_file_deleted_while_open_is_a_conflict_and_overwrite_recreates_it(demo: Path) -> None:
+    model, entry = model_and_entry(demo, "stg_cases")
+    sql = open_sql(demo, model)
+    yaml = open_yaml(demo, model, entry, "folder")
+    (demo / model.path).unlink()
+    (demo / entry.path).unlink()
+    with pytest.raises(FileChangedOnDisk) as gone:
+        save_buffer(demo, sql, "select 1 as kept\n")
+    assert gone.value.current is None
+    save_buffer(demo, sql, "select 1 as kept\n", overwrite_external=True)
+    assert (demo / model.path).read_text() == "select 1 as kept\n"
+    with pytest.raises(FileChangedOnDisk):
+        save_buffer(demo, yaml, yaml.text)
+    save_buffer(demo, yaml, yaml.text, overwrite_external=True)
+    assert "- name: stg_cases" in (demo / entry.path).read_text()

@@ -38,6 +38,9 @@ class EditingMixin:
     def reload_pane(self, pane: EditorPane) -> None:
         raise NotImplementedError
 
+    def scan_project(self) -> None:
+        raise NotImplementedError
+
     def unsaved_panes(self) -> list[EditorPane]:
         return [pane for pane in self.panes() if pane.dirty]
 
@@ -69,6 +72,7 @@ class EditingMixin:
             self.echoes.note(saved.file.target)
         pane.saved(saved)
         self.notify(f"Saved {buffer.path}." if saved else f"{buffer.path} had nothing to save.")
+        self.scan_project()  # markers, lineage and lint follow the saved files
         return True
 
     def ask_about_conflict(self, pane: EditorPane, current: bytes | None) -> None:

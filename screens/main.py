@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Tab, Tabs, TextArea
 from textual.worker import get_current_worker
 
 from screens.editing import EditingMixin
+from screens.linting import LintingMixin
 from tui.commands import MAIN_COMMANDS, bindings_for
 from tui.core.config import WorkbenchConfig
 from tui.core.errors import WorkbenchError
@@ -33,13 +34,14 @@ from tui.core.scan_cache import SchemaCache
 from tui.core.watch import ProjectWatcher, SaveEchoes, StopSignal
 from tui.widgets.code_editor import CodeEditor
 from tui.widgets.editor_pane import EditorPane
+from tui.widgets.lint_panel import LintPanel
 from tui.widgets.model_summary import ModelSummary
 from tui.widgets.model_tree import ModelTree
 
 NARROW_WIDTH = 110
 
 
-class MainScreen(EditingMixin, Screen[None]):
+class MainScreen(LintingMixin, EditingMixin, Screen[None]):
     """Browses and edits the project; scans, loads and file watching run in workers."""
 
     CSS_PATH = "main.tcss"
@@ -82,6 +84,8 @@ class MainScreen(EditingMixin, Screen[None]):
         self.current_model: ModelFile | None = None
         self.echoes = SaveEchoes()
         self.conflicts_open: set[str] = set()
+        self.project_findings: list = []
+        self.pending_line: tuple[str, int | None] | None = None
         self.stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -96,6 +100,7 @@ class MainScreen(EditingMixin, Screen[None]):
                 with Horizontal(id="panes"):
                     yield EditorPane("SQL", id="sql-pane")
                     yield EditorPane("YAML", id="yaml-pane")
+                yield LintPanel(id="lint-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -152,6 +157,8 @@ class MainScreen(EditingMixin, Screen[None]):
         yaml_pane = self.query_one("#yaml-pane", EditorPane)
         if self.current_model is not None and not yaml_pane.dirty:
             self.reload_pane(yaml_pane)
+        self.lint_project()
+        self.lint_open_model()
         problems = self.scan.all_problems()
         if problems and first:
             self.notify(f"{len(problems)} file problem(s): see Problems in the tree.", severity="warning")
@@ -202,6 +209,11 @@ class MainScreen(EditingMixin, Screen[None]):
             pane.show(content) if isinstance(content, Buffer) else pane.show_message(content)
         if not isinstance(message.yaml, Buffer) and self.schema_ready:
             self.reload_pane(self.query_one("#yaml-pane", EditorPane))  # the index arrived meanwhile
+        self.lint_open_model()
+        if self.pending_line is not None:
+            path, line = self.pending_line
+            self.pending_line = None
+            self.show_finding_line(path, line)
 
     def reload_pane(self, pane: EditorPane) -> None:
         """Reopen one pane from disk for the current model (its edits, if any, are dropped)."""

@@ -14,13 +14,16 @@ from typing import Sequence
 
 from tui.core.errors import WorkbenchError
 
-COMMANDS = ("open", "demo", "models")
+COMMANDS = ("open", "demo", "models", "lint")
 DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
   dbt-workbench [PROJECT_DIR]            open the workbench (default: the current folder)
   dbt-workbench demo [DIR]               create and build the demo project, then open it
   dbt-workbench models [PROJECT_DIR]     list models with layer, docs and tests (--json for scripts)
+  dbt-workbench lint [PROJECT_DIR]       check hard-coded relations, layer rules, naming, docs and
+                                         primary-key tests (--select MODEL ..., --json); exit code 1
+                                         when any finding is an error
 
 Inside the app press ? (or F1) for every key, ctrl+p for the command palette.
 """
@@ -47,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     models = commands.add_parser("models", help="list the project's models with layer, docs and tests")
     models.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     models.add_argument("--json", action="store_true", help="print JSON (name, layer, path, yml file, ...)")
+    lint = commands.add_parser("lint", help="check models for hard-coded relations and layer, docs and test rules")
+    lint.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    lint.add_argument("--select", nargs="+", action="extend", metavar="MODEL", help="lint only these models")
+    lint.add_argument("--json", action="store_true", help="print a JSON list of findings")
     return parser
 
 
@@ -68,7 +75,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
-    handlers = {"open": run_open, "demo": run_demo, "models": run_models}
+    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint}
     try:
         return handlers[args.command](args)
     except WorkbenchError as error:
@@ -110,6 +117,43 @@ def _print_models_table(data: dict) -> None:
     for problem in data["problems"]:
         where = f"{problem['path']}:{problem['line']}" if problem["line"] else problem["path"]
         print(f"problem: {where}: {problem['message']}", file=sys.stderr)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Print the findings; 1 when any is an error, 2 when --select names an unknown model."""
+    import msgspec
+
+    from tui.core.config import load_config
+    from tui.core.lint import lint_project
+    from tui.core.project import load_project
+    from tui.core.scan import ProjectScanner
+    from tui.core.scan_cache import SchemaCache
+
+    project = load_project(args.project_dir)
+    config = load_config(project.root)
+    scan = ProjectScanner(project, config.layer_rules(), SchemaCache(project.root)).scan()
+    if args.select:
+        known = {model.name for model in scan.models}
+        unknown = [name for name in args.select if name not in known]
+        if unknown:
+            print(f"dbt-workbench: no model named {', '.join(unknown)} in {project.name}", file=sys.stderr)
+            return 2
+    findings = lint_project(project, scan, config, select=args.select)
+    if args.json:
+        data = [finding.as_data() for finding in findings]
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n")
+    else:
+        _print_findings(findings, len(args.select) if args.select else sum(m.enabled for m in scan.models))
+    return 1 if any(finding.severity == "error" for finding in findings) else 0
+
+
+def _print_findings(findings: list, models_checked: int) -> None:
+    """`path:line: severity rule: message` lines, then a one-line summary."""
+    for finding in findings:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        print(f"{where}: {finding.severity} {finding.rule}: {finding.message}")
+    errors = sum(finding.severity == "error" for finding in findings)
+    print(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} warnings) in {models_checked} models")
 
 
 def run_demo(args: argparse.Namespace) -> int:

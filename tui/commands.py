@@ -43,6 +43,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
+    Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("edit_sql", "e", "screen.edit_sql", "Edit SQL", "Put the cursor in the model's SQL"),
     Command("edit_yaml", "y", "screen.edit_yaml", "Edit YAML", "Put the cursor in the model's YAML entry"),
     Command("save", "ctrl+o", "screen.save", "Save", "Write modified panes (a file changed elsewhere is never overwritten silently)"),

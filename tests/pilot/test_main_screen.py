@@ -58,8 +58,8 @@ async def test_tree_groups_models_by_layer_with_counts_and_markers(demo_project:
         groups = [label for label in labels if "(" in label]
         assert groups == ["Sources (3)", "raw (3)", "Staging (3)", "Intermediate (2)", "Marts (3)"]
         assert "✎✓ stg_cases" in labels
-        assert "·· int_reviewer_workload" in labels  # no YAML entry at all
-        assert "✎· dim_cases" in labels  # documented, no tests
+        assert "·· int_reviewer_workload ⚠" in labels  # no YAML entry at all: lint warns
+        assert "✎· dim_cases ⚠" in labels  # documented, no tests: no primary-key test
         assert app.sub_title == "dev · duckdb"
         assert app.title == "dbt-workbench · workbench_demo"
 
@@ -119,7 +119,7 @@ async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not box.display and box.value == ""
-        assert len([label for label in tree_labels(tree) if label.endswith(("stg_cases", "dim_cases"))]) == 2
+        assert len([label for label in tree_labels(tree) if label.endswith(("stg_cases", "dim_cases ⚠"))]) == 2
         assert highlighted_model(app) == "fct_case_decisions"  # the cursor stays on the model
 
 
@@ -209,7 +209,7 @@ async def test_yaml_error_is_marked_and_the_tree_still_opens(demo_project: Path)
         labels = tree_labels(app.screen.query_one(ModelTree))
         assert "Problems (1)" in labels
         assert "! models/marts/dim_reviewers.yml:5" in labels
-        assert "·· dim_reviewers" in labels
+        assert "·· dim_reviewers ⚠" in labels
         assert "✎✓ fct_case_decisions" in labels
 
 
@@ -220,7 +220,7 @@ async def test_rescan_picks_up_a_new_model(demo_project: Path) -> None:
         (demo_project / "models/marts/fct_appeals.sql").write_text("select * from {{ ref('fct_case_decisions') }}\n")
         await pilot.press("r")
         await settle(pilot)
-        assert "·· fct_appeals" in tree_labels(app.screen.query_one(ModelTree))
+        assert "·· fct_appeals ⚠" in tree_labels(app.screen.query_one(ModelTree))
 
 
 async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:

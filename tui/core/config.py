@@ -13,6 +13,14 @@ Nothing is read from the environment at import time; `load_config` is called wit
     editor:
       new_entry_file: folder   # a model without a YAML entry gets one in its folder's schema
                                # file when there is one (else <model>.yml); `model`: always <model>.yml
+    lint:
+      severity:                # rule id -> error | warning | off (ids: tui.core.lint_rules.RULES)
+        fct_root_models: off
+        fct_undocumented_models: error
+      ignore:                  # one model exempt from one rule; the reason is required
+        - {model: stg_legacy, rule: hard_coded_relation, reason: "reads the vendor's view until Q3"}
+
+Lint severities merge key by key (the project's file wins); ignores from both files add up.
 """
 
 from __future__ import annotations
@@ -26,13 +34,25 @@ import yaml
 
 from tui.core.errors import ConfigError
 from tui.core.layers import Layer, LayerRules, parse_layer
+from tui.core.lint_rules import RULES, SEVERITY_CHOICES
 from tui.core.yaml_load import load_yaml, problem_from
 
 PROJECT_CONFIG_FILE = "dbt-workbench.yml"
-_SECTIONS = {"layers", "keys", "editor"}
+_SECTIONS = {"layers", "keys", "editor", "lint"}
+_LINT_KEYS = {"severity", "ignore"}
+_IGNORE_KEYS = {"model", "rule", "reason"}
 _LAYER_KEYS = {"prefixes", "folders"}
 _EDITOR_KEYS = {"new_entry_file"}
 NEW_ENTRY_POLICIES = ("folder", "model")
+
+
+@dataclass(frozen=True, slots=True)
+class LintIgnore:
+    """One model exempt from one lint rule, with the reason someone recorded."""
+
+    model: str
+    rule: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +63,9 @@ class WorkbenchConfig:
     layer_folders: Mapping[str, Layer] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)
     new_entry_file: str = "folder"
+    lint_severity: Mapping[str, str] = field(default_factory=dict)
+    """Rule id -> 'error', 'warning' or 'off'; rules not named keep their default severity."""
+    lint_ignores: tuple[LintIgnore, ...] = ()
     sources: tuple[Path, ...] = ()
 
     def layer_rules(self) -> LayerRules:
@@ -96,11 +119,17 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     policy = editor.get("new_entry_file", config.new_entry_file)
     if policy not in NEW_ENTRY_POLICIES:
         raise ConfigError(f"{path}: editor.new_entry_file must be one of: {', '.join(NEW_ENTRY_POLICIES)}.")
+    lint = _mapping(data.get("lint"), path, "lint")
+    _reject_unknown(lint, _LINT_KEYS, path, "lint.")
+    severity = _lint_severity(_mapping(lint.get("severity"), path, "lint.severity"), path)
+    ignores = _lint_ignores(lint.get("ignore"), path)
     return WorkbenchConfig(
         layer_prefixes={**config.layer_prefixes, **prefixes},
         layer_folders={**config.layer_folders, **folders},
         keys={**config.keys, **{str(k): str(v) for k, v in keys.items()}},
         new_entry_file=policy,
+        lint_severity={**config.lint_severity, **severity},
+        lint_ignores=(*config.lint_ignores, *ignores),
         sources=(*config.sources, path),
     )
 
@@ -129,3 +158,42 @@ def _layer_map(data: dict[str, Any], path: Path, where: str) -> dict[str, Layer]
         except ValueError as error:
             raise ConfigError(f"{path}: {where}.{key}: {error}.") from None
     return result
+
+
+def _known_rule(rule: Any, path: Path, where: str) -> str:
+    """A rule id from the file, or a ConfigError naming the unknown id."""
+    if str(rule) not in RULES:
+        raise ConfigError(f"{path}: {where}: unknown lint rule '{rule}' (known: {', '.join(sorted(RULES))}).")
+    return str(rule)
+
+
+def _lint_severity(data: dict[str, Any], path: Path) -> dict[str, str]:
+    result = {}
+    for rule, value in data.items():
+        _known_rule(rule, path, "lint.severity")
+        # YAML 1.1 reads a bare `off` as False: accept it as the word the user wrote.
+        text = "off" if value is False else str(value).strip().lower()
+        if text not in SEVERITY_CHOICES:
+            raise ConfigError(f"{path}: lint.severity.{rule} must be one of: {', '.join(SEVERITY_CHOICES)}.")
+        result[str(rule)] = text
+    return result
+
+
+def _lint_ignores(value: Any, path: Path) -> list[LintIgnore]:
+    """`ignore:` items; each needs a model, a known rule and a non-empty reason."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: 'lint.ignore' must be a list of {{model, rule, reason}} items.")
+    ignores = []
+    for number, item in enumerate(value, start=1):
+        where = f"lint.ignore item {number}"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{path}: {where} must be a mapping with model, rule and reason.")
+        _reject_unknown(item, _IGNORE_KEYS, path, f"{where}: ")
+        for key in sorted(_IGNORE_KEYS):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise ConfigError(f"{path}: {where} needs '{key}' (text).")
+        rule = _known_rule(item["rule"], path, where)
+        ignores.append(LintIgnore(item["model"].strip(), rule, item["reason"].strip()))
+    return ignores

@@ -46,6 +46,8 @@ class SchemaEntry:
     documented: bool
     tested: bool
     columns: int = 0
+    primary_key_tested: bool = False
+    """A column has both `unique` and `not_null`, or the model has dbt_utils.unique_combination_of_columns."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import msgspec
 from tui.core.inventory import FileProblem, SchemaEntry, SourceTable
 from tui.core.schema_files import SchemaFileIndex
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries record primary_key_tested
 
 
 class _Entry(msgspec.Struct, array_like=True):
@@ -27,6 +27,7 @@ class _Entry(msgspec.Struct, array_like=True):
     documented: bool
     tested: bool
     columns: int
+    primary_key_tested: bool = False
 
 
 class _Source(msgspec.Struct, array_like=True):
@@ -106,14 +107,17 @@ class SchemaCache:
 
 
 def _to_record(digest: str, index: SchemaFileIndex) -> _FileRecord:
-    entries = [_Entry(e.name, e.line, e.documented, e.tested, e.columns) for e in index.entries]
+    entries = [_Entry(e.name, e.line, e.documented, e.tested, e.columns, e.primary_key_tested) for e in index.entries]
     sources = [_Source(s.source_name, s.table_name, s.line, s.documented) for s in index.sources]
     problem = (index.problem.message, index.problem.line) if index.problem else None
     return _FileRecord(digest, entries, sources, problem)
 
 
 def _from_record(rel_path: str, record: _FileRecord) -> SchemaFileIndex:
-    entries = [SchemaEntry(e.name, rel_path, e.line, e.documented, e.tested, e.columns) for e in record.entries]
+    entries = [
+        SchemaEntry(e.name, rel_path, e.line, e.documented, e.tested, e.columns, e.primary_key_tested)
+        for e in record.entries
+    ]
     sources = [SourceTable(s.source_name, s.table_name, rel_path, s.line, s.documented) for s in record.sources]
     problem = FileProblem(rel_path, record.problem[0], record.problem[1]) if record.problem else None
     return SchemaFileIndex(entries, sources, problem)

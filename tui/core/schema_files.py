@@ -16,6 +16,8 @@ from tui.core.model_files import decode_text
 from tui.core.yaml_load import compose_yaml, problem_from
 
 TEST_KEYS = ("data_tests", "tests")
+COLUMN_KEY_TESTS = frozenset({"unique", "not_null"})
+MODEL_KEY_TESTS = frozenset({"unique_combination_of_columns"})
 
 
 @dataclass(slots=True)
@@ -78,6 +80,31 @@ def _has_tests(items: dict[str, yaml.Node]) -> bool:
     return any(_sequence(items.get(key)) for key in TEST_KEYS)
 
 
+def _test_names(items: dict[str, yaml.Node]) -> set[str]:
+    """Names of the generic tests under data_tests/tests, without a package prefix.
+
+    A test is `- unique`, `- unique: {...}` (the `arguments:` form included) or has a `test_name:`;
+    `dbt.unique` and `dbt_utils.unique_combination_of_columns` lose their package prefix.
+    """
+    names = set()
+    for key in TEST_KEYS:
+        for test in _sequence(items.get(key)):
+            if isinstance(test, yaml.ScalarNode):
+                names.add(_text(test))
+            elif isinstance(test, yaml.MappingNode):
+                fields = mapping_items(test)
+                names.add(_text(fields.get("test_name")) or next(iter(fields), ""))
+    return {name.rsplit(".", 1)[-1] for name in names if name}
+
+
+def _primary_key_tested(fields: dict[str, yaml.Node], columns: list[dict[str, yaml.Node]]) -> bool:
+    """What dbt-project-evaluator accepts as a primary-key test: unique + not_null on one column,
+    or a unique_combination_of_columns test on the model."""
+    if _test_names(fields) & MODEL_KEY_TESTS:
+        return True
+    return any(COLUMN_KEY_TESTS <= _test_names(column) for column in columns)
+
+
 def _model_entries(rel_path: str, models: yaml.Node | None) -> list[SchemaEntry]:
     entries = []
     for item in _sequence(models):
@@ -88,7 +115,9 @@ def _model_entries(rel_path: str, models: yaml.Node | None) -> list[SchemaEntry]
         columns = [mapping_items(column) for column in _sequence(fields.get("columns"))]
         tested = _has_tests(fields) or any(_has_tests(column) for column in columns)
         documented = bool(_text(fields.get("description")))
-        entries.append(SchemaEntry(name, rel_path, item.start_mark.line + 1, documented, tested, len(columns)))
+        key_tested = _primary_key_tested(fields, columns)
+        line = item.start_mark.line + 1
+        entries.append(SchemaEntry(name, rel_path, line, documented, tested, len(columns), key_tested))
     return entries
 
 

@@ -92,7 +92,7 @@ class EditorPane(Vertical):
         self.set_class(bool(note), "-noted")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
+        """Refresh the marker; the event goes on up (the screen re-lints the SQL)."""
         self._refresh_dirty()
 
     def _refresh_dirty(self) -> None:

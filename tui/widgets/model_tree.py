@@ -16,8 +16,9 @@ from textual.widgets.tree import TreeNode
 from tui.core.fuzzy import fuzzy_match
 from tui.core.inventory import FileProblem, ModelFile, ProjectScan, SourceTable
 from tui.core.layers import Layer
+from tui.core.lint import Severity
 
-LEGEND = "✎ documented  ✓ tested"
+LEGEND = "✎ docs  ✓ tests  ⚠ lint"
 LAZY_ABOVE = 300
 """Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
 
@@ -68,9 +69,15 @@ class ModelTree(Tree[TreeItem]):
         self._pending: dict[GroupKey, Callable[[TreeNode[TreeItem]], None]] = {}
         self._lazy = False
         self._announced: TreeItem | None = None
+        self._lint: dict[str, Severity] = {}
 
     def show_scan(self, scan: ProjectScan) -> None:
         self._scan = scan
+        self._rebuild()
+
+    def show_lint(self, worst: dict[str, Severity]) -> None:
+        """Mark models with findings (✗ error, ⚠ warning) and rebuild the labels."""
+        self._lint = worst
         self._rebuild()
 
     def watch_filter_query(self) -> None:
@@ -170,7 +177,7 @@ class ModelTree(Tree[TreeItem]):
 
         def fill_layer(group: TreeNode[TreeItem]) -> None:
             for folder in sorted(by_folder):
-                add_models = partial(_add_models, by_folder[folder], scan)
+                add_models = partial(_add_models, by_folder[folder], scan, self._lint)
                 if folder:
                     key = GroupKey((layer.value, folder))
                     self._group(group, key, folder, len(by_folder[folder]), add_models)
@@ -215,9 +222,9 @@ def _add_tables(tables: list[SourceTable], group: TreeNode[TreeItem]) -> None:
         group.add_leaf(_source_label(table), data=table)
 
 
-def _add_models(models: list[ModelFile], scan: ProjectScan, group: TreeNode[TreeItem]) -> None:
+def _add_models(models: list[ModelFile], scan: ProjectScan, lint: dict[str, Severity], group: TreeNode[TreeItem]) -> None:
     for model in sorted(models, key=lambda m: m.name):
-        group.add_leaf(_model_label(model, scan), data=model)
+        group.add_leaf(_model_label(model, scan, lint.get(model.name)), data=model)
 
 
 def _sub_folder(model: ModelFile, layer: Layer) -> str:
@@ -232,7 +239,10 @@ def _marker(flag: bool, glyph: str) -> tuple[str, str]:
     return (glyph, "green") if flag else ("·", "dim")
 
 
-def _model_label(model: ModelFile, scan: ProjectScan) -> Text:
+LINT_MARKS = {Severity.ERROR: (" ✗", "bold red"), Severity.WARNING: (" ⚠", "yellow")}
+
+
+def _model_label(model: ModelFile, scan: ProjectScan, lint: Severity | None = None) -> Text:
     entry = scan.entry_for(model.name)
     documented = bool(entry and entry.documented)
     tested = bool(entry and entry.tested)
@@ -242,6 +252,8 @@ def _model_label(model: ModelFile, scan: ProjectScan) -> Text:
         label.append(" disabled", "dim italic")
     if model.problem:
         label.append(" !", "bold red")
+    if lint is not None:
+        label.append(*LINT_MARKS[lint])
     return label
 
 

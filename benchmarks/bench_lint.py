@@ -1,0 +1,101 @@
+"""Benchmark lint on the synthetic project: the whole project cold, and one edited model re-linted.
+
+1. `dbt-workbench lint DIR --json` as a child process with an empty cache folder (cold), then again
+   with the cache it left (warm); timed from spawn to exit, peak RSS from `os.wait4`.
+2. In-process: scan once, then `lint_model` on one model's text after an edit, as the lint panel
+   does while typing; first call and the median/max of the following ones.
+
+Targets: whole project under 15 s on 2 cores; one model under 100 ms.
+
+    .venv/bin/python benchmarks/bench_lint.py [--models 5000] [--repeats 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from bench_scan import BIN, project_for  # noqa: E402
+
+TARGET_PROJECT_S = 15.0
+TARGET_MODEL_MS = 100.0
+
+
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    """Wall seconds, peak MiB, exit code and stdout of one child process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        stdout = out.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, process.returncode, stdout
+
+
+def bench_project(root: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-lint-cache-") as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        for label in ("cold", "warm"):
+            wall, peak, code, stdout = run_child([str(BIN / "dbt-workbench"), "lint", str(root), "--json"], env)
+            findings = json.loads(stdout or b"[]")
+            verdict = "ok" if wall < TARGET_PROJECT_S else "OVER TARGET"
+            print(f"whole project, {label}: {wall:.2f} s, peak {peak:.0f} MiB, exit {code}, "
+                  f"{len(findings)} findings ({verdict}, target {TARGET_PROJECT_S:.0f} s)")
+        by_rule = collections.Counter(finding["rule"] for finding in findings)
+        for rule, count in sorted(by_rule.items()):
+            print(f"    {rule}: {count}")
+
+
+def bench_one_model(root: Path, repeats: int) -> None:
+    from tui.core.config import load_config
+    from tui.core.lint import lint_model
+    from tui.core.project import load_project
+    from tui.core.scan import ProjectScanner
+
+    project = load_project(root)
+    config = load_config(project.root)
+    scan = ProjectScanner(project, config.layer_rules()).scan()
+    model = max((m for m in scan.models if m.name.startswith("int_")), key=lambda m: m.size)
+    text = (root / model.path).read_text(encoding="utf-8")
+    timings = []
+    for attempt in range(repeats + 1):
+        edited = text.replace("select * from joined", f"select *, {attempt} as edit from joined\n-- edit {attempt}")
+        started = time.perf_counter()
+        lint_model(scan, model, edited, config, project.connection.adapter_type or "duckdb")
+        timings.append((time.perf_counter() - started) * 1000)
+    first, rest = timings[0], timings[1:]
+    verdict = "ok" if max(rest) < TARGET_MODEL_MS else "OVER TARGET"
+    print(f"one edited model ({model.name}, {model.size} bytes): first {first:.1f} ms, "
+          f"median {statistics.median(rest):.1f} ms, max {max(rest):.1f} ms over {repeats} "
+          f"({verdict}, target {TARGET_MODEL_MS:.0f} ms)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=5000)
+    parser.add_argument("--repeats", type=int, default=50)
+    args = parser.parse_args(argv)
+    root = project_for(args.models)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"lint benchmark: {args.models} models in {root}, {cores} cores, Python {sys.version.split()[0]}")
+    bench_project(root)
+    bench_one_model(root, args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

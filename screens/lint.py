@@ -1,0 +1,61 @@
+"""The project-wide lint screen: every finding grouped by rule; enter opens the model at the line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.lint import RULES, Finding
+from tui.widgets.lint_panel import finding_text
+
+
+class LintScreen(ModalScreen[Finding | None]):
+    """Lists findings by rule; dismisses with the chosen finding (or None)."""
+
+    DEFAULT_CSS = """
+    LintScreen { align: center middle; }
+    LintScreen > OptionList { width: 100%; height: 1fr; border: round $primary; margin: 1 2 0 2; }
+    LintScreen > #lint-summary { height: 1; padding: 0 3; color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="close_lint")]
+
+    def __init__(self, findings: list[Finding], title: str) -> None:
+        super().__init__()
+        self.findings = findings
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text, id="lint-summary")
+        yield OptionList(*self._options())
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.border_title = "Findings by rule (enter: open the model at the line)"
+        options.focus()
+
+    def _options(self) -> list[Option]:
+        if not self.findings:
+            return [Option(Text("No findings in the project.", "green"), disabled=True)]
+        by_rule: dict[str, list[int]] = defaultdict(list)
+        for index, finding in enumerate(self.findings):
+            by_rule[finding.rule].append(index)
+        options: list[Option] = []
+        for rule in sorted(by_rule):
+            title = RULES[rule][0] if rule in RULES else rule
+            heading = Text.assemble((rule, "bold"), f"  {title} ({len(by_rule[rule])})")
+            options.append(Option(heading, disabled=True))
+            for index in by_rule[rule]:
+                line = Text("  ").append_text(finding_text(self.findings[index], with_model=True))
+                options.append(Option(line, id=str(index)))
+        return options
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(self.findings[int(event.option.id)])

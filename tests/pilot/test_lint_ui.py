@@ -1,0 +1,71 @@
+"""Pilot tests of the lint panel, the tree markers and the project-wide lint screen (issue 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from screens.lint import LintScreen
+from screens.main import MainScreen
+from tests.pilot.conftest import open_app, settle
+from tests.pilot.test_editing import until
+from tests.pilot.test_main_screen import highlighted_model, pane, tree_labels
+from tui.widgets.lint_panel import LintPanel
+from tui.widgets.model_tree import ModelTree
+
+HARD_CODED = "select case_id from raw.cases\n"
+
+
+def panel(app) -> LintPanel:
+    return app.screen.query_one(LintPanel)
+
+
+def rules(findings) -> set[str]:
+    return {finding.rule for finding in findings}
+
+
+async def test_hard_coded_relation_shows_in_panel_and_tree(demo_project: Path) -> None:
+    (demo_project / "models/marts/fct_shortcut.sql").write_text("-- reads the raw table\n" + HARD_CODED)
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "·· fct_shortcut ✗" in tree_labels(app.screen.query_one(ModelTree))
+        await pilot.press("slash", *"shortcut", "enter")
+        await settle(pilot)
+        assert highlighted_model(app) == "fct_shortcut"
+        found = [f for f in panel(app).findings if f.rule == "hard_coded_relation"]
+        assert [(f.line, f.model) for f in found] == [(2, "fct_shortcut")]
+        assert "raw.cases" in found[0].message
+
+
+async def test_panel_follows_the_sql_as_it_is_typed(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "hard_coded_relation" not in rules(panel(app).findings)
+        await pilot.press("e", *"-- a comment naming from raw.cases is fine", "enter")
+        await settle(pilot)
+        await pilot.pause(0.4)  # past the debounce
+        await settle(pilot)
+        assert "hard_coded_relation" not in rules(panel(app).findings)
+        await pilot.press("ctrl+k")  # the line under the cursor is the model's first line
+        await pilot.press(*"with source as (select * from raw.cases),", "enter", *"unused as (")
+        assert await until(pilot, lambda: "hard_coded_relation" in rules(panel(app).findings))
+        assert (demo_project / "models/staging/stg_cases.sql").read_text().startswith("with source as")  # not saved
+
+
+async def test_lint_screen_opens_the_model_at_the_line(demo_project: Path) -> None:
+    (demo_project / "models/marts/fct_shortcut.sql").write_text("-- one\n-- two\n" + HARD_CODED)
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        assert isinstance(app.screen, LintScreen)
+        index = next(i for i, f in enumerate(app.screen.findings) if f.model == "fct_shortcut" and f.rule == "hard_coded_relation")
+        options = app.screen.query_one("OptionList")
+        target = next(n for n in range(options.option_count) if options.get_option_at_index(n).id == str(index))
+        options.highlighted = target
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert highlighted_model(app) == "fct_shortcut"
+        assert pane(app, "sql").editor.cursor_location[0] == 2

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textual.widgets import Tabs
+from textual.actions import SkipAction
+from textual.widgets import Input, Tabs, TextArea
 
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from tui.core.errors import WorkbenchError
@@ -135,8 +136,10 @@ class EditingMixin:
         self._focus_editor("#yaml-pane", "tab-yaml")
 
     def _focus_editor(self, pane_id: str, tab_id: str) -> None:
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # typing "e" or "y" into a text field stays typing
         self.query_one("#pane-tabs", Tabs).active = tab_id
-        self.query_one(pane_id, EditorPane).editor.focus()
+        self.set_focus(self.query_one(pane_id, EditorPane).editor)  # at once: the next keys are text
 
     def action_goto_line(self) -> None:
         pane = self.focused_pane() or self.query_one("#sql-pane", EditorPane)

@@ -26,19 +26,31 @@ def demo_project(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
+def _busy(app) -> list:
+    return [worker for worker in app.workers if worker.group != "watch" and worker.is_running]
+
+
 async def settle(pilot) -> None:
     """Let workers finish and their messages be handled, without sleeping.
 
-    A worker superseded by a newer one of its exclusive group ends cancelled; that is normal.
+    Work comes in chains (scan, then schema index, then project lint), so this waits until no
+    worker is running twice in a row. A worker superseded by a newer one of its exclusive
+    group ends cancelled; that is normal. The file watcher never ends and is not waited for.
     """
-    for _ in range(3):
-        busy = [worker for worker in pilot.app.workers if worker.group != "watch"]  # the watcher never ends
-        if busy:  # an empty list would mean "wait for every worker", the watcher included
-            try:
-                await pilot.app.workers.wait_for_complete(busy)
-            except WorkerCancelled:
-                pass
+    quiet = 0
+    for _ in range(50):
         await pilot.pause()
+        busy = _busy(pilot.app)
+        if not busy:
+            quiet += 1
+            if quiet == 2:
+                return
+            continue
+        quiet = 0
+        try:
+            await pilot.app.workers.wait_for_complete(busy)
+        except WorkerCancelled:
+            pass
 
 
 def open_app(project: Path) -> WorkbenchApp:

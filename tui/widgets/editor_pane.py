@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from tui.core.model_buffers import Buffer
@@ -24,23 +23,10 @@ class EditorPane(Vertical):
     EditorPane > CodeEditor, EditorPane > CodeEditor:focus { height: 1fr; border: none; padding: 0; }
     """
 
-    class DirtyChanged(Message):
-        """The pane's text now differs from the file (or no longer does)."""
-
-        def __init__(self, pane: EditorPane, dirty: bool) -> None:
-            super().__init__()
-            self.pane = pane
-            self.dirty = dirty
-
-        @property
-        def control(self) -> EditorPane:
-            return self.pane
-
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.label = label
         self.buffer: Buffer | None = None
-        self._dirty = False
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title")
@@ -100,6 +86,3 @@ class EditorPane(Vertical):
         title = self.buffer.title if self.buffer else self.label
         self.query_one(".pane-title", Static).update((MODIFIED + title + "  (modified)") if dirty else title)
         self.set_class(dirty, "-dirty")
-        if dirty != self._dirty:
-            self._dirty = dirty
-            self.post_message(self.DirtyChanged(self, dirty))

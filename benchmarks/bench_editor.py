@@ -35,7 +35,7 @@ from textual.geometry import Region  # noqa: E402
 from textual.strip import Strip  # noqa: E402
 from textual.widgets import TextArea  # noqa: E402
 
-from tui.widgets.code_editor import CodeEditor  # noqa: E402
+from tui.widgets.editor.code_editor import CodeEditor  # noqa: E402
 
 TARGET_RATIO = 1.2
 WARM_UP_KEYS = 5

@@ -62,9 +62,9 @@ def bench_project(root: Path) -> None:
 
 def bench_one_model(root: Path, repeats: int) -> None:
     from tui.core.config import load_config
-    from tui.core.lint import lint_model
-    from tui.core.project import load_project
-    from tui.core.scan import ProjectScanner
+    from tui.core.lint.run import lint_model
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.scanner import ProjectScanner
 
     project = load_project(root)
     config = load_config(project.root)

@@ -7,10 +7,12 @@ import difflib
 from rich.syntax import Syntax
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from tui.bindings import bindings_for
+from tui.core.commands import CONFLICT_COMMANDS, PROMPT_COMMANDS, UNSAVED_COMMANDS
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -41,12 +43,8 @@ class ConflictDialog(ModalScreen[str]):
     ConflictDialog #diff { height: auto; max-height: 16; display: none; border: round $primary 50%; }
     ConflictDialog.-diff #diff { display: block; }
     """
-    BINDINGS = [
-        Binding("r", "choose('reload')", "Reload", id="conflict_reload"),
-        Binding("o", "choose('overwrite')", "Overwrite", id="conflict_overwrite"),
-        Binding("d", "toggle_diff", "Show diff", id="conflict_diff"),
-        Binding("escape,c", "choose('cancel')", "Cancel", id="conflict_cancel"),
-    ]
+    BINDINGS = bindings_for(CONFLICT_COMMANDS)
+    COMMANDS_LIST = CONFLICT_COMMANDS
 
     def __init__(self, file_name: str, disk_text: str | None, buffer_text: str) -> None:
         super().__init__()
@@ -91,11 +89,8 @@ class UnsavedDialog(ModalScreen[str]):
     """Unsaved edits would be dropped (quit, or another model); save, discard or stay."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="UnsavedDialog")
-    BINDINGS = [
-        Binding("s", "choose('save')", "Save", id="unsaved_save"),
-        Binding("d", "choose('discard')", "Discard", id="unsaved_discard"),
-        Binding("escape,c", "choose('cancel')", "Cancel", id="unsaved_cancel"),
-    ]
+    BINDINGS = bindings_for(UNSAVED_COMMANDS)
+    COMMANDS_LIST = UNSAVED_COMMANDS
 
     def __init__(self, names: list[str], leaving_to: str) -> None:
         super().__init__()
@@ -125,7 +120,7 @@ class PromptDialog(ModalScreen[str | None]):
     """One line of input (go to line, find); enter confirms, escape cancels with None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PromptDialog") + "PromptDialog > Vertical { border: round $primary; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
+    BINDINGS = bindings_for(PROMPT_COMMANDS)
 
     def __init__(self, title: str, prompt: str, value: str = "", digits_only: bool = False) -> None:
         super().__init__()

@@ -7,10 +7,12 @@ from typing import Sequence
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.bindings import bindings_for
+from tui.core.commands import HELP_COMMANDS
 
 HelpRow = tuple[str, str, str]
 """(keys as shown, action title, what it does)"""
@@ -28,7 +30,7 @@ LEGEND = "Tree markers: ✎ documented (the YAML entry has a description), ✓ t
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys; any of escape, q, ? or F1 closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close_help")]
+    BINDINGS = bindings_for(HELP_COMMANDS)
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 90%;

@@ -6,13 +6,14 @@ from collections import defaultdict
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.lint import RULES, Finding
-from tui.widgets.lint_panel import finding_text
+from tui.bindings import bindings_for
+from tui.core.commands import LINT_SCREEN_COMMANDS
+from tui.core.lint.rules import RULES, Finding
+from tui.widgets.lint.panel import finding_text
 
 
 class LintScreen(ModalScreen[Finding | None]):
@@ -23,7 +24,7 @@ class LintScreen(ModalScreen[Finding | None]):
     LintScreen > OptionList { width: 100%; height: 1fr; border: round $primary; margin: 1 2 0 2; }
     LintScreen > #lint-summary { height: 1; padding: 0 3; color: $text-muted; }
     """
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="close_lint")]
+    BINDINGS = bindings_for(LINT_SCREEN_COMMANDS)
 
     def __init__(self, findings: list[Finding], title: str) -> None:
         super().__init__()

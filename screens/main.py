@@ -1,7 +1,9 @@
-"""The main screen: the model tree on the left, the selected model's SQL and YAML editors on the right.
+"""The main screen: the model tree on the left; the open model's summary, editors and lint on the right.
 
-This module is the browsing half (scan, tree, filter, selection, files changed outside);
-screens/editing.py is the editing half (save, revert, conflicts, find).
+The screen composes panels that own their state (tui/widgets) and routes their messages. What is
+truly screen-wide stays here: the project's scan (bound down to every panel), the files on disk
+(scan, watcher, our own saves), the dialogs, and the rule that unsaved edits are never dropped
+without asking.
 """
 
 from __future__ import annotations
@@ -9,45 +11,52 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Tab, Tabs, TextArea
+from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import get_current_worker
 
-from screens.editing import EditingMixin
-from screens.linting import LintingMixin
-from tui.commands import MAIN_COMMANDS, bindings_for
+from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
+from screens.lint import LintScreen
+from tui.bindings import bindings_for
+from tui.core.commands import MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
-from tui.core.errors import WorkbenchError
-from tui.core.inventory import ModelFile, ProjectScan, SchemaIndex
-from tui.core.model_buffers import Buffer, open_sql, open_yaml
-from tui.core.model_detail import ModelDetail, model_detail, readers_of_source
-from tui.core.prefetch import ScanPrefetch
-from tui.core.project import DbtProject
-from tui.core.scan import ProjectScanner
-from tui.core.scan_cache import SchemaCache
-from tui.core.watch import ProjectWatcher, SaveEchoes, StopSignal
-from tui.widgets.code_editor import CodeEditor
-from tui.widgets.editor_pane import EditorPane
-from tui.widgets.lint_panel import LintPanel
-from tui.widgets.model_summary import ModelSummary
-from tui.widgets.model_tree import ModelTree
+from tui.core.files import remove_stale_temp_files
+from tui.core.lint.child import ProjectLinter, lint_project_in_child
+from tui.core.lint.rules import Finding, Severity
+from tui.core.project.dbt_project import DbtProject
+from tui.core.project.records import ModelFile, ProjectScan, SchemaIndex
+from tui.core.scan.cache import SchemaCache
+from tui.core.scan.prefetch import ScanPrefetch
+from tui.core.scan.scanner import ProjectScanner
+from tui.core.scan.watch import ProjectWatcher, SaveEchoes, StopSignal
+from tui.widgets.editor.area import EditorArea
+from tui.widgets.editor.code_editor import CodeEditor
+from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
+from tui.widgets.summary import ModelSummary
+from tui.widgets.tree.model_tree import ModelTree
+from tui.widgets.tree.panel import TreePanel
 
 NARROW_WIDTH = 110
 
 
-class MainScreen(LintingMixin, EditingMixin, Screen[None]):
-    """Browses and edits the project; scans, loads and file watching run in workers."""
+class MainScreen(Screen[None]):
+    """Browses and edits the project; scanning and watching run in workers."""
 
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#tree"
     BINDINGS = bindings_for(MAIN_COMMANDS)
     COMMANDS_LIST = MAIN_COMMANDS
+
+    scan: reactive[ProjectScan | None] = reactive(None, always_update=True, init=False)
+    lint_marks: reactive[dict[str, Severity]] = reactive(dict, always_update=True, init=False)
 
     class ModelsScanned(Message):
         def __init__(self, scan: ProjectScan) -> None:
@@ -59,13 +68,6 @@ class MainScreen(LintingMixin, EditingMixin, Screen[None]):
             super().__init__()
             self.index = index
 
-    class ModelLoaded(Message):
-        def __init__(self, detail: ModelDetail, sql: Buffer | str, yaml: Buffer | str) -> None:
-            super().__init__()
-            self.detail = detail
-            self.sql = sql
-            self.yaml = yaml
-
     class FilesChanged(Message):
         """Files under the model folders changed on disk (by us or by someone else)."""
 
@@ -73,51 +75,67 @@ class MainScreen(LintingMixin, EditingMixin, Screen[None]):
             super().__init__()
             self.paths = paths
 
-    def __init__(self, project: DbtProject, config: WorkbenchConfig, prefetch: ScanPrefetch | None = None) -> None:
+    def __init__(
+        self,
+        project: DbtProject,
+        config: WorkbenchConfig,
+        prefetch: ScanPrefetch | None = None,
+        project_linter: ProjectLinter = lint_project_in_child,
+    ) -> None:
         super().__init__()
         self.project = project
         self.config = config
         self.prefetch = prefetch
+        self.project_linter = project_linter
         self.scanner = ProjectScanner(project, config.layer_rules(), SchemaCache(project.root))
-        self.scan: ProjectScan | None = None
-        self.schema_ready = False
-        self.current_model: ModelFile | None = None
         self.echoes = SaveEchoes()
-        self.conflicts_open: set[str] = set()
-        self.project_findings: list = []
+        self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
+        self.problems_told = False
         self.stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            with Vertical(id="sidebar"):
-                yield Input(placeholder="filter models (fuzzy)", id="filter")
-                yield ModelTree(id="tree")
+            yield TreePanel(self.project.name, id="sidebar").data_bind(MainScreen.scan, MainScreen.lint_marks)
             with Vertical(id="detail"):
-                yield ModelSummary("Scanning the project...", id="summary")
-                yield Tabs(Tab("SQL", id="tab-sql"), Tab("YAML", id="tab-yaml"), id="pane-tabs")
-                with Horizontal(id="panes"):
-                    yield EditorPane("SQL", id="sql-pane")
-                    yield EditorPane("YAML", id="yaml-pane")
-                yield LintPanel(id="lint-panel")
+                yield ModelSummary(id="summary").data_bind(MainScreen.scan)
+                yield EditorArea(self.project.root, self.config.new_entry_file, self.echoes, id="editors").data_bind(
+                    MainScreen.scan
+                )
+                yield LintPanel(
+                    self.project, self.config.lint_settings(), self.project_linter, id="lint-panel"
+                ).data_bind(MainScreen.scan)
         yield Footer()
 
+    @property
+    def tree_panel(self) -> TreePanel:
+        return self.query_one(TreePanel)
+
+    @property
+    def editors(self) -> EditorArea:
+        return self.query_one(EditorArea)
+
+    @property
+    def summary(self) -> ModelSummary:
+        return self.query_one(ModelSummary)
+
+    @property
+    def lint_panel(self) -> LintPanel:
+        return self.query_one(LintPanel)
+
+    # --- the project's files ------------------------------------------------------------------
+
     def on_mount(self) -> None:
-        tree = self.query_one(ModelTree)
-        tree.loading = True
-        tree.border_title = self.project.name
         self.scan_project()
         self.watch_files()
+        self.remove_stale_temp_files()
 
     def on_unmount(self) -> None:
         self.stop_watching.set()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
-
-    def panes(self) -> list[EditorPane]:
-        return [self.query_one("#sql-pane", EditorPane), self.query_one("#yaml-pane", EditorPane)]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def scan_project(self) -> None:
@@ -137,156 +155,212 @@ class MainScreen(LintingMixin, EditingMixin, Screen[None]):
         watcher = ProjectWatcher(self.project.model_dirs())
         watcher.run(lambda paths: self.post_message(self.FilesChanged(paths)), stop)
 
-    def on_main_screen_models_scanned(self, message: ModelsScanned) -> None:
+    @work(thread=True, exit_on_error=False, group="housekeeping")
+    def remove_stale_temp_files(self) -> None:
+        """Temp files of saves interrupted long ago (a crash, a full disk) are not worth keeping."""
+        remove_stale_temp_files(self.project.model_dirs())
+
+    @on(ModelsScanned)
+    def models_scanned(self, message: ModelsScanned) -> None:
         self.scan = replace(message.scan, schema=self.scan.schema) if self.scan else message.scan
-        tree = self.query_one(ModelTree)
-        tree.loading = False
-        tree.show_scan(self.scan)
         self.call_after_refresh(self.index_schema)
         if not message.scan.models:
             paths = ", ".join(self.project.model_paths)
-            self.query_one(ModelSummary).show_text(f"No models yet under {paths}. Add a .sql file there.")
+            self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
+        elif self.open_model is None and isinstance(self.summary.subject, str):
+            self.summary.subject = ""
 
-    def on_main_screen_schema_indexed(self, message: SchemaIndexed) -> None:
+    @on(SchemaIndexed)
+    def schema_indexed(self, message: SchemaIndexed) -> None:
         if self.scan is None:
             return
-        first = not self.schema_ready
         self.scan = replace(self.scan, schema=message.index)
-        self.schema_ready = True
-        self.query_one(ModelTree).show_scan(self.scan)
-        yaml_pane = self.query_one("#yaml-pane", EditorPane)
-        if self.current_model is not None and not yaml_pane.dirty:
-            self.reload_pane(yaml_pane)
-        self.lint_project()
-        self.lint_open_model()
         problems = self.scan.all_problems()
-        if problems and first:
+        if problems and not self.problems_told:
+            self.problems_told = True
             self.notify(f"{len(problems)} file problem(s): see Problems in the tree.", severity="warning")
 
-    def on_main_screen_files_changed(self, message: FilesChanged) -> None:
+    @on(FilesChanged)
+    def files_changed(self, message: FilesChanged) -> None:
         news = self.echoes.news(message.paths)
         if news:
-            self.files_changed(news)
+            self.editors.files_changed(news)
             self.scan_project()
 
+    # --- what the tree's cursor is on ---------------------------------------------------------
+
     @on(ModelTree.ModelHighlighted)
-    def show_model(self, message: ModelTree.ModelHighlighted) -> None:
-        model, scan = message.model, self.scan
-        if scan is None or (self.current_model is not None and model.path == self.current_model.path):
+    def model_highlighted(self, message: ModelTree.ModelHighlighted) -> None:
+        model = message.model
+        if self.scan is None or model.path == self.editors.wanted_path:
             return
-        self.confirm_leaving(f"opening {model.name}", lambda: self.load_model(scan, model), self._back_to_current)
+        self.confirm_leaving(f"opening {model.name}", lambda: self.editors.open_model(model), self._back_to_open_model)
 
-    def _back_to_current(self) -> None:
-        if self.current_model is not None:
-            self.query_one(ModelTree).move_to(self.current_model)
+    def _back_to_open_model(self) -> None:
+        if self.open_model is not None:
+            self.tree_panel.move_to(self.open_model)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load-model")
-    def load_model(self, scan: ProjectScan, model: ModelFile) -> None:
-        detail = model_detail(scan, model)
-        self.post_message(self.ModelLoaded(detail, self._open_sql(model), self._open_yaml(scan, model)))
-
-    def _open_sql(self, model: ModelFile) -> Buffer | str:
-        try:
-            return open_sql(self.project.root, model)
-        except WorkbenchError as error:
-            return str(error)
-
-    def _open_yaml(self, scan: ProjectScan, model: ModelFile) -> Buffer | str:
-        if not scan.schema.complete:
-            return "Reading the schema YAML files..."
-        try:
-            return open_yaml(self.project.root, model, scan.entry_for(model.name), self.config.new_entry_file)
-        except WorkbenchError as error:
-            return str(error)
-
-    def on_main_screen_model_loaded(self, message: ModelLoaded) -> None:
-        detail = message.detail
-        if not self.query_one(ModelTree).is_current(detail.model):
-            return  # a slower load for a model the cursor has already left
-        self.current_model = detail.model
-        self.query_one(ModelSummary).show_model(detail)
-        for pane, content in zip(self.panes(), (message.sql, message.yaml)):
-            pane.show(content) if isinstance(content, Buffer) else pane.show_message(content)
-        if not isinstance(message.yaml, Buffer) and self.schema_ready:
-            self.reload_pane(self.query_one("#yaml-pane", EditorPane))  # the index arrived meanwhile
-        self.lint_open_model()
+    @on(EditorArea.ModelOpened)
+    def model_opened(self, message: EditorArea.ModelOpened) -> None:
+        self.open_model = message.model
+        self.summary.subject = message.model
         if self.pending_line is not None:
             path, line = self.pending_line
             self.pending_line = None
-            self.show_finding_line(path, line)
-
-    def reload_pane(self, pane: EditorPane) -> None:
-        """Reopen one pane from disk for the current model (its edits, if any, are dropped)."""
-        model, scan = self.current_model, self.scan
-        if model is None or scan is None:
-            return
-        is_sql = pane.id == "sql-pane"
-        content = self._open_sql(model) if is_sql else self._open_yaml(scan, model)
-        pane.show(content) if isinstance(content, Buffer) else pane.show_message(content)
+            self.editors.show_line(path, line)
 
     @on(ModelTree.SourceHighlighted)
-    def show_source(self, message: ModelTree.SourceHighlighted) -> None:
+    def source_highlighted(self, message: ModelTree.SourceHighlighted) -> None:
         source = message.source
-        readers = readers_of_source(self.scan, source.source_name, source.table_name) if self.scan else ()
-        self.query_one(ModelSummary).show_source(source, readers)
+        self.summary.subject = source
         self._show_in_panes(
             "Sources are tables loaded outside dbt; models read them with source().",
             f"Declared in {source.path} at line {source.line}.",
         )
 
     @on(ModelTree.ProblemHighlighted)
-    def show_problem(self, message: ModelTree.ProblemHighlighted) -> None:
-        self.query_one(ModelSummary).show_problem(message.problem)
+    def problem_highlighted(self, message: ModelTree.ProblemHighlighted) -> None:
+        self.summary.subject = message.problem
 
     def _show_in_panes(self, sql_message: str, yaml_message: str) -> None:
         """Messages replace the panes only when no edits would be lost."""
-        if self.unsaved_panes():
+        if self.editors.unsaved_panes():
             return
-        self.current_model = None
-        sql_pane, yaml_pane = self.panes()
-        sql_pane.show_message(sql_message)
-        yaml_pane.show_message(yaml_message)
+        self.open_model = None
+        self.editors.show_messages(sql_message, yaml_message)
+        self.lint_panel.forget_model()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    @on(EditorArea.SqlChanged)
+    def sql_changed(self, message: EditorArea.SqlChanged) -> None:
+        self.lint_panel.lint_text(message.model, message.text)
+
+    @on(EditorArea.Saved)
+    def saved(self) -> None:
+        self.scan_project()  # markers, lineage and lint follow the saved files
+
+    @on(EditorArea.ConflictFound)
+    def conflict_found(self, message: EditorArea.ConflictFound) -> None:
+        dialog = ConflictDialog(message.file_name, message.disk_text, message.buffer_text)
+        self.app.push_screen(dialog, lambda choice: self.editors.resolve_conflict(message.pane_id, choice))
+
+    def confirm_leaving(self, leaving_to: str, proceed: Callable[[], None], stay: Callable[[], None]) -> None:
+        """Ask about unsaved edits before `proceed`; `stay` runs when the user cancels."""
+        names = self.editors.unsaved_names()
+        if not names:
+            proceed()
+            return
+
+        def decide(choice: str | None) -> None:
+            if choice == "discard" or (choice == "save" and self.editors.save_all()):
+                proceed()
+            else:
+                stay()
+
+        self.app.push_screen(UnsavedDialog(names, leaving_to), decide)
+
+    def quit_when_safe(self) -> None:
+        self.confirm_leaving("quitting", self.app.exit, lambda: None)
 
     @on(CodeEditor.LeaveRequested)
     def leave_editor(self) -> None:
-        self.query_one(ModelTree).focus()
+        self.tree_panel.tree.focus()
 
-    @on(Input.Changed, "#filter")
-    def filter_tree(self, event: Input.Changed) -> None:
-        self.query_one(ModelTree).filter_query = event.value.strip()
+    # --- lint ---------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#filter")
-    def leave_filter(self) -> None:
-        self.query_one(ModelTree).focus()
+    @on(LintPanel.ProjectLinted)
+    def project_linted(self, message: LintPanel.ProjectLinted) -> None:
+        if message.findings is None:
+            self.notify(message.problem or "Lint failed.", title="Lint", severity="error")
+            return
+        self.lint_marks = worst_by_model(message.findings)
 
-    @on(Tabs.TabActivated, "#pane-tabs")
-    def pick_pane(self, event: Tabs.TabActivated) -> None:
-        self.set_class(event.tab.id == "tab-yaml", "-show-yaml")
+    @on(LintPanel.FindingChosen)
+    def finding_chosen(self, message: LintPanel.FindingChosen) -> None:
+        self.editors.show_line(message.finding.path, message.finding.line)
+
+    def _open_finding(self, finding: Finding | None) -> None:
+        if finding is None or self.scan is None:
+            return
+        model = self.scan.model_named(finding.model)
+        if model is None:
+            return
+        if self.open_model is not None and model.path == self.open_model.path:
+            self.editors.show_line(finding.path, finding.line)
+        else:
+            self.pending_line = (finding.path, finding.line)
+            self.tree_panel.move_to(model)
+
+    # --- actions (keys and command palette: tui.core.commands.MAIN_COMMANDS) -------------------
+
+    def _not_in_text_field(self) -> None:
+        """A letter key typed into a text field stays typing."""
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()
 
     def action_filter(self) -> None:
-        if isinstance(self.focused, (Input, TextArea)):
-            raise SkipAction()  # typing "/" into a text field stays typing
-        box = self.query_one("#filter", Input)
-        box.display = True
-        self.set_focus(box)  # at once: keys typed right after "/" must land in the box
+        self._not_in_text_field()
+        self.tree_panel.open_filter()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.focused is box or not isinstance(self.focused, TextArea):
-            box.value = ""
-            box.display = False
-        self.query_one(ModelTree).focus()
+        if isinstance(self.focused, TextArea):
+            self.tree_panel.tree.focus()
+        else:
+            self.tree_panel.clear_filter()
 
     def action_switch_pane(self) -> None:
-        tabs = self.query_one("#pane-tabs", Tabs)
-        tabs.active = "tab-sql" if tabs.active == "tab-yaml" else "tab-yaml"
+        self.editors.switch_tab()
 
     def action_focus_tree(self) -> None:
-        self.query_one(ModelTree).focus()
+        self.tree_panel.tree.focus()
 
     def action_rescan(self) -> None:
         self.notify("Reading the project again...")
         self.scan_project()
 
-    def ask_before_quitting(self) -> None:
-        self.confirm_leaving("quitting", self.app.exit, lambda: None)
+    def action_lint(self) -> None:
+        panel = self.lint_panel
+        findings = panel.project_findings
+        errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+        title = f"{len(findings)} finding(s), {errors} error(s) in {self.project.name}"
+        if panel.project_state is ProjectLintState.RUNNING:
+            title += " (the project lint is running: these are from the last one)"
+        elif panel.project_state is ProjectLintState.FAILED:
+            title += f" (the last project lint failed: {panel.project_problem})"
+        self.app.push_screen(LintScreen(findings, title), self._open_finding)
+
+    def action_edit_sql(self) -> None:
+        self._not_in_text_field()
+        self.editors.focus_pane("sql")
+
+    def action_edit_yaml(self) -> None:
+        self._not_in_text_field()
+        self.editors.focus_pane("yaml")
+
+    def action_save(self) -> None:
+        self.editors.save_all()
+
+    def action_revert(self) -> None:
+        self.editors.revert()
+
+    def action_goto_line(self) -> None:
+        pane = self.editors.focused_pane()
+
+        def go(answer: str | None) -> None:
+            if answer and answer.isdigit():
+                self.editors.go_to_line(int(answer), pane)
+
+        self.app.push_screen(PromptDialog("Go to line", "Line number:", digits_only=True), go)
+
+    def action_find(self) -> None:
+        pane = self.editors.focused_pane()
+
+        def find(answer: str | None) -> None:
+            if answer:
+                self.editors.find(answer, pane)
+
+        self.app.push_screen(PromptDialog("Find", "Text to find (f3: next):", self.editors.last_search), find)
+
+    def action_find_next(self) -> None:
+        self.editors.find_next()

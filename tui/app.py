@@ -12,10 +12,12 @@ from textual.worker import Worker, WorkerState
 
 from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
-from tui.commands import APP_COMMANDS, Command, bindings_for
+from tui.bindings import bindings_for
+from tui.core.commands import APP_COMMANDS, Command
 from tui.core.config import WorkbenchConfig, load_config
-from tui.core.prefetch import ScanPrefetch
-from tui.core.project import load_project
+from tui.core.lint.child import ProjectLinter, lint_project_in_child
+from tui.core.project.dbt_project import load_project
+from tui.core.scan.prefetch import ScanPrefetch
 
 
 class WorkbenchApp(App[None]):
@@ -26,18 +28,24 @@ class WorkbenchApp(App[None]):
     BINDINGS = bindings_for(APP_COMMANDS)
 
     def __init__(
-        self, project_dir: Path, config: WorkbenchConfig | None = None, prefetch: ScanPrefetch | None = None
+        self,
+        project_dir: Path,
+        config: WorkbenchConfig | None = None,
+        prefetch: ScanPrefetch | None = None,
+        project_linter: ProjectLinter = lint_project_in_child,
     ) -> None:
+        """`project_linter` lints the whole project (a child process by default; tests pass another)."""
         super().__init__()
         self.project = load_project(project_dir)
         self.config = config or load_config(self.project.root)
         self.prefetch = prefetch
+        self.project_linter = project_linter
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
         self.title = f"dbt-workbench · {self.project.name}"
         self.sub_title = self.project.connection.describe()
-        self.push_screen(MainScreen(self.project, self.config, self.prefetch))
+        self.push_screen(MainScreen(self.project, self.config, self.prefetch, self.project_linter))
         self.prefetch = None
         if self.project.connection.problem:
             self.notify(self.project.connection.problem, title="Profile", severity="warning", timeout=8)
@@ -49,9 +57,8 @@ class WorkbenchApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for command in self.workbench_commands(screen):
-            target = self if command.action.startswith("app.") else screen
-            action = command.action.split(".", 1)[1]
-            yield SystemCommand(command.title, command.help, lambda t=target, a=action: t.run_action(a))
+            target = self if command.target == "app" else screen
+            yield SystemCommand(command.title, command.help, lambda t=target, a=command.action_name: t.run_action(a))
 
     def help_rows(self, screen: Screen) -> list[HelpRow]:
         """Each command with the keys in force, written as the footer writes them."""
@@ -69,8 +76,8 @@ class WorkbenchApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, but never drop unsaved edits without asking."""
-        if isinstance(self.screen, MainScreen) and self.screen.unsaved_panes():
-            self.screen.ask_before_quitting()
+        if isinstance(self.screen, MainScreen):
+            self.screen.quit_when_safe()
             return
         self.exit()
 

@@ -90,10 +90,10 @@ def run_models(args: argparse.Namespace) -> int:
     import msgspec
 
     from tui.core.config import load_config
-    from tui.core.models_json import scan_as_data
-    from tui.core.project import load_project
-    from tui.core.scan import ProjectScanner
-    from tui.core.scan_cache import SchemaCache
+    from tui.core.scan.as_json import scan_as_data
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.scanner import ProjectScanner
+    from tui.core.scan.cache import SchemaCache
 
     project = load_project(args.project_dir)
     rules = load_config(project.root).layer_rules()
@@ -124,10 +124,10 @@ def run_lint(args: argparse.Namespace) -> int:
     import msgspec
 
     from tui.core.config import load_config
-    from tui.core.lint import lint_project
-    from tui.core.project import load_project
-    from tui.core.scan import ProjectScanner
-    from tui.core.scan_cache import SchemaCache
+    from tui.core.lint.run import lint_project
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.scanner import ProjectScanner
+    from tui.core.scan.cache import SchemaCache
 
     project = load_project(args.project_dir)
     config = load_config(project.root)
@@ -138,7 +138,7 @@ def run_lint(args: argparse.Namespace) -> int:
         if unknown:
             print(f"dbt-workbench: no model named {', '.join(unknown)} in {project.name}", file=sys.stderr)
             return 2
-    findings = lint_project(project, scan, config, select=args.select)
+    findings = lint_project(project, scan, config.lint_settings(), select=args.select)
     if args.json:
         data = [finding.as_data() for finding in findings]
         sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n")
@@ -158,6 +158,9 @@ def _print_findings(findings: list, models_checked: int) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from tui.core.demo import DemoExistsError, build_demo_project, write_demo_project
+    from tui.core.process import guard_children
+
+    guard_children()  # a dropped connection during the build must not leave dbt holding demo.duckdb
 
     target = (args.directory or default_demo_dir()).expanduser()
     try:
@@ -179,15 +182,15 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def start_scan(project_dir: Path):
-    """Load the project and fork its model scan before Textual is imported (see tui.core.prefetch).
+    """Load the project and fork its model scan before Textual is imported (see tui.core.scan.prefetch).
 
     Importing Textual and building the first screen take about as long as scanning a large
     project; done side by side on two cores, the tree is ready about when the screen is.
     """
     from tui.core.config import load_config
-    from tui.core.prefetch import ScanPrefetch
-    from tui.core.project import load_project
-    from tui.core.scan import ProjectScanner
+    from tui.core.scan.prefetch import ScanPrefetch
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.scanner import ProjectScanner
 
     project = load_project(project_dir)
     config = load_config(project.root)
@@ -198,7 +201,23 @@ def start_scan(project_dir: Path):
 def _open_app(project_dir: Path) -> int:
     project, config, prefetch = start_scan(project_dir)
     from tui.app import WorkbenchApp
+    from tui.core.process import end_all_children, guard_children
 
     app = WorkbenchApp(project.root, config=config, prefetch=prefetch)
-    app.run()
+    guard_children(on_signal=lambda signum: _exit_soon(app, 128 + signum))
+    try:
+        app.run()
+    finally:
+        end_all_children()
     return app.return_code or 0
+
+
+def _exit_soon(app, code: int) -> None:  # noqa: ANN001 (Textual is imported lazily)
+    """From a signal handler: ask the app's event loop to exit (safe to call between any two steps)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        raise SystemExit(code) from None
+    loop.call_soon_threadsafe(lambda: app.exit(return_code=code))

@@ -16,8 +16,8 @@ import pytest
 
 from tui.core.demo import write_demo_project
 from tui.core.files import is_temp_file, load_text_file, save_text_file
-from tui.core.project import load_project
-from tui.core.scan import scan_project
+from tui.core.project.dbt_project import load_project
+from tui.core.scan.scanner import scan_project
 
 pytestmark = pytest.mark.e2e
 DBT = Path(sys.executable).parent / "dbt"

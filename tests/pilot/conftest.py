@@ -1,4 +1,9 @@
-"""Pilot fixtures: the demo project's files (not built; the tree needs no warehouse)."""
+"""Pilot fixtures: the demo project's files (not built; the tree needs no warehouse).
+
+Pilot apps lint the project in-process (the real lint, on the real files) instead of in a child
+process: a child costs about a second per app. tests/e2e/test_lint_child.py drives the app with
+the real child.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from textual.worker import WorkerCancelled
 
 from tui.app import WorkbenchApp
 from tui.core.demo import write_demo_project
+from tui.core.lint.run import lint_project
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +59,10 @@ async def settle(pilot) -> None:
             pass
 
 
+def lint_in_process(project, scan, settings, cancelled) -> list:
+    """The project lint the app would get from its child, computed here (one process, no fork)."""
+    return lint_project(project, scan, settings, workers=1)
+
+
 def open_app(project: Path) -> WorkbenchApp:
-    return WorkbenchApp(project)
+    return WorkbenchApp(project, project_linter=lint_in_process)

@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from tui.widgets.code_editor import HIGHLIGHT_LINE_LIMIT, CodeEditor
+from tui.widgets.editor.code_editor import HIGHLIGHT_LINE_LIMIT, CodeEditor
 
 MODEL = """\
 select

@@ -9,8 +9,8 @@ from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
 from tests.pilot.test_editing import until
 from tests.pilot.test_main_screen import highlighted_model, pane, tree_labels
-from tui.widgets.lint_panel import LintPanel
-from tui.widgets.model_tree import ModelTree
+from tui.widgets.lint.panel import LintPanel
+from tui.widgets.tree.model_tree import ModelTree
 
 HARD_CODED = "select case_id from raw.cases\n"
 

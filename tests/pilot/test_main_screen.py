@@ -9,10 +9,10 @@ from textual.widgets import Input, Tree
 from screens.help import HelpScreen
 from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
-from tui.core.inventory import ModelFile
-from tui.widgets.editor_pane import EditorPane
-from tui.widgets.model_summary import ModelSummary
-from tui.widgets.model_tree import ModelTree
+from tui.core.project.records import ModelFile
+from tui.widgets.editor.pane import EditorPane
+from tui.widgets.summary import ModelSummary
+from tui.widgets.tree.model_tree import ModelTree
 
 
 def tree_labels(tree: ModelTree) -> list[str]:

@@ -23,8 +23,7 @@ from tui.core.files import (
     ReadOnlyFile,
     SaveFailed,
     atomic_write_bytes,
-    check_model_name,
-    cleanup_temp_files,
+    remove_stale_temp_files,
     create_text_file,
     is_temp_file,
     load_text_file,
@@ -337,17 +336,6 @@ def test_create_refuses_a_dangling_symlink(project: Path) -> None:
 
 # --- names and temp files ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["stg_orders", "_tmp", "fct_2024", "a"])
-def test_good_model_names(name: str) -> None:
-    check_model_name(name)
-
-
-@pytest.mark.parametrize("name", ["", "Stg_orders", "2fast", "stg-orders", "stg orders", "stg.x", "ü"])
-def test_bad_model_names_say_what_is_allowed(name: str) -> None:
-    with pytest.raises(WorkbenchError, match="lower-case letters, digits and underscores"):
-        check_model_name(name)
-
-
 def test_temp_file_names(project: Path) -> None:
     long_name = project / "models" / ("long_" * 49 + ".sql")  # 249 bytes: near NAME_MAX
     atomic_write_bytes(long_name, b"x")
@@ -358,12 +346,15 @@ def test_temp_file_names(project: Path) -> None:
         assert not is_temp_file(name), name
 
 
-def test_cleanup_removes_only_old_temp_files(project: Path) -> None:
+def test_stale_temp_files_are_removed_in_every_folder(project: Path) -> None:
     folder = project / "models"
+    two_days_ago = time.time() - 2 * 24 * 3600
     old = write(folder / ".m.sql.aa11.wbtmp", b"x")
-    os.utime(old, (time.time() - 600, time.time() - 600))
-    fresh = write(folder / ".m.sql.bb22.wbtmp", b"x")
+    deep_old = write(folder / "staging" / "crm" / "._crm.yml.cc33.wbtmp", b"x")
+    for path in (old, deep_old):
+        os.utime(path, (two_days_ago, two_days_ago))
+    fresh = write(folder / ".m.sql.bb22.wbtmp", b"x")  # maybe a save in progress: kept
     keep = write(folder / "m.sql", b"x")
-    os.utime(keep, (time.time() - 600, time.time() - 600))
-    assert cleanup_temp_files(folder) == [old]
-    assert fresh.exists() and keep.exists() and not old.exists()
+    os.utime(keep, (two_days_ago, two_days_ago))
+    assert remove_stale_temp_files([folder]) == sorted([old, deep_old])
+    assert fresh.exists() and keep.exists() and not old.exists() and not deep_old.exists()

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pygments.lexers import get_lexer_by_name
 
-import tui.core.highlight as highlight
-from tui.core.highlight import IncrementalHighlighter
+import tui.core.highlight.highlighter as highlight
+from tui.core.highlight.highlighter import IncrementalHighlighter
 
 DBT_MODEL = """\
 {{ config(materialized='table') }}

@@ -8,7 +8,7 @@ import pytest
 
 from tui.core.config import load_config
 from tui.core.errors import ConfigError
-from tui.core.layers import Layer, LayerRules
+from tui.core.project.layers import Layer, LayerRules
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,8 @@ def test_project_file_overrides_user_file(tmp_path: Path) -> None:
         ("layers:\n  prefixes:\n    prep_: bronze\n", "layers.prefixes.prep_: unknown layer 'bronze'"),
         ("keys:\n  filter: 3\n", "keys.filter must be a key name"),
         ("keys: [a]\n", "'keys' must be a mapping"),
+        ("keys:\n  fitler: f\n", "keys: unknown binding id 'fitler'"),
+        ("keys:\n  conflict_overwrite: 3\n", "keys.conflict_overwrite must be a key name"),
         ("- a\n", "must hold a mapping"),
         ("layers: {prefixes: [\n", "not valid YAML: line"),
         ("editor:\n  new_entry_file: nearby\n", "editor.new_entry_file must be one of: folder, model"),

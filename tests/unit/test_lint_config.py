@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.config import LintIgnore, WorkbenchConfig, load_config
+from tui.core.config import WorkbenchConfig, load_config
 from tui.core.errors import ConfigError
+from tui.core.lint.settings import LintIgnore
 
 
 def _load(tmp_path: Path, text: str):
@@ -34,6 +35,8 @@ def test_severity_and_ignore_are_read(tmp_path: Path) -> None:
     )
     assert config.lint_severity == {"fct_root_models": "off", "fct_undocumented_models": "error", "not_checked": "off"}
     assert config.lint_ignores == (LintIgnore("stg_legacy", "hard_coded_relation", "reads the vendor view until Q3"),)
+    settings = config.lint_settings()
+    assert settings.severity == config.lint_severity and settings.ignores == config.lint_ignores
 
 
 def test_project_severity_wins_and_ignores_add_up(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import pytest
 from tui.core.demo import write_demo_project
 from tui.core.errors import WorkbenchError
 from tui.core.files import FileChangedOnDisk
-from tui.core.project import load_project
-from tui.core.scan import scan_project
-from tui.core.model_buffers import PaneKind, open_sql, open_yaml, save_buffer
-from tui.core.schema_edit import EntryInvalid
+from tui.core.project.dbt_project import load_project
+from tui.core.scan.scanner import scan_project
+from tui.core.buffers import PaneKind, open_sql, open_yaml, save_buffer
+from tui.core.schema.edit import EntryInvalid
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.core.config import load_config
-from tui.core.prefetch import ScanPrefetch
-from tui.core.project import load_project
-from tui.core.scan import ProjectScanner
+from tui.core.scan.prefetch import ScanPrefetch
+from tui.core.project.dbt_project import load_project
+from tui.core.scan.scanner import ProjectScanner
 
 
 def test_prefetched_scan_equals_in_process_scan(custom_paths: Path) -> None:

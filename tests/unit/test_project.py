@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import ProjectFileError, ProjectNotFoundError
-from tui.core.project import find_project_root, load_project
+from tui.core.project.dbt_project import find_project_root, load_project
 
 
 def test_walks_up_from_a_nested_folder(custom_paths: Path) -> None:

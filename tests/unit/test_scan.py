@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import make_newer
 from tui.core.config import load_config
-from tui.core.layers import Layer
-from tui.core.project import load_project
-from tui.core.scan import LINEAGE_FROM_MANIFEST, LINEAGE_FROM_TEXT, ProjectScanner, scan_project
-from tui.core.scan_cache import SchemaCache
+from tui.core.project.layers import Layer
+from tui.core.project.dbt_project import load_project
+from tui.core.scan.scanner import LINEAGE_FROM_MANIFEST, LINEAGE_FROM_TEXT, ProjectScanner, scan_project
+from tui.core.scan.cache import SchemaCache
 
 
 def scan_of(root: Path, cache: SchemaCache | None = None):

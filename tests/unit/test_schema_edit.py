@@ -11,7 +11,7 @@ import pytest
 import yaml
 from dbt.clients.yaml_helper import load_yaml_text
 
-from tui.core.schema_edit import (
+from tui.core.schema.edit import (
     EntryInvalid,
     EntryMissing,
     SchemaEditRefused,

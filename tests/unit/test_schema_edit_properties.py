@@ -12,7 +12,7 @@ from dbt.clients.yaml_helper import load_yaml_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.schema_edit import EntryInvalid, entry_text, replace_entry
+from tui.core.schema.edit import EntryInvalid, entry_text, replace_entry
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"), blacklist_characters="\ufeff"),

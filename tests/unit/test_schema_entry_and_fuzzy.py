@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.core.fuzzy import fuzzy_match
-from tui.core.schema_edit import entry_text
+from tui.core.discover.search import fuzzy_match
+from tui.core.schema.edit import entry_text
 
 SHARED = """\
 version: 2

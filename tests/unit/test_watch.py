@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.watch import ProjectWatcher, SaveEchoes, is_project_file
+from tui.core.scan.watch import ProjectWatcher, SaveEchoes, is_project_file
 
 
 def start_watcher(folder: Path, force_polling: bool):

@@ -1,5 +1,8 @@
 """The workbench's own settings, typed and strict.
 
+This module sits above the rooms it configures (layers, lint, keys, editor) and hands each its
+part (`layer_rules()`, `lint_settings()`, `keys`); no room imports it.
+
 Read in this order, later files overriding earlier ones key by key:
 1. the user's file: $XDG_CONFIG_HOME/dbt-workbench/config.yml (default ~/.config/dbt-workbench/config.yml)
 2. the project's file: dbt-workbench.yml beside dbt_project.yml
@@ -10,11 +13,12 @@ Nothing is read from the environment at import time; `load_config` is called wit
       folders: {sources: staging, workspaces: other}  # folder name -> layer
     keys:
       filter: ctrl+f                               # binding id -> key(s), comma separated
+                                                   # (ids: tui.core.commands.COMMAND_IDS)
     editor:
       new_entry_file: folder   # a model without a YAML entry gets one in its folder's schema
                                # file when there is one (else <model>.yml); `model`: always <model>.yml
     lint:
-      severity:                # rule id -> error | warning | off (ids: tui.core.lint_rules.RULES)
+      severity:                # rule id -> error | warning | off (ids: tui.core.lint.rules.RULES)
         fct_root_models: off
         fct_undocumented_models: error
       ignore:                  # one model exempt from one rule; the reason is required
@@ -32,10 +36,12 @@ from typing import Any, Mapping
 
 import yaml
 
+from tui.core.commands import COMMAND_IDS
 from tui.core.errors import ConfigError
-from tui.core.layers import Layer, LayerRules, parse_layer
-from tui.core.lint_rules import RULES, SEVERITY_CHOICES
-from tui.core.yaml_load import load_yaml, problem_from
+from tui.core.lint.rules import RULES, SEVERITY_CHOICES
+from tui.core.lint.settings import LintIgnore, LintSettings
+from tui.core.project.layers import Layer, LayerRules, parse_layer
+from tui.core.project.yaml_load import load_yaml, problem_from
 
 PROJECT_CONFIG_FILE = "dbt-workbench.yml"
 _SECTIONS = {"layers", "keys", "editor", "lint"}
@@ -44,15 +50,6 @@ _IGNORE_KEYS = {"model", "rule", "reason"}
 _LAYER_KEYS = {"prefixes", "folders"}
 _EDITOR_KEYS = {"new_entry_file"}
 NEW_ENTRY_POLICIES = ("folder", "model")
-
-
-@dataclass(frozen=True, slots=True)
-class LintIgnore:
-    """One model exempt from one lint rule, with the reason someone recorded."""
-
-    model: str
-    rule: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +67,9 @@ class WorkbenchConfig:
 
     def layer_rules(self) -> LayerRules:
         return LayerRules.with_overrides(self.layer_prefixes, self.layer_folders)
+
+    def lint_settings(self) -> LintSettings:
+        return LintSettings(self.layer_rules(), self.lint_severity, self.lint_ignores)
 
 
 def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -110,10 +110,7 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     _reject_unknown(layers, _LAYER_KEYS, path, "layers.")
     prefixes = _layer_map(_mapping(layers.get("prefixes"), path, "layers.prefixes"), path, "layers.prefixes")
     folders = _layer_map(_mapping(layers.get("folders"), path, "layers.folders"), path, "layers.folders")
-    keys = _mapping(data.get("keys"), path, "keys")
-    for binding_id, key in keys.items():
-        if not isinstance(key, str) or not key.strip():
-            raise ConfigError(f"{path}: keys.{binding_id} must be a key name such as 'ctrl+f'.")
+    keys = _keys(_mapping(data.get("keys"), path, "keys"), path)
     editor = _mapping(data.get("editor"), path, "editor")
     _reject_unknown(editor, _EDITOR_KEYS, path, "editor.")
     policy = editor.get("new_entry_file", config.new_entry_file)
@@ -126,7 +123,7 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     return WorkbenchConfig(
         layer_prefixes={**config.layer_prefixes, **prefixes},
         layer_folders={**config.layer_folders, **folders},
-        keys={**config.keys, **{str(k): str(v) for k, v in keys.items()}},
+        keys={**config.keys, **keys},
         new_entry_file=policy,
         lint_severity={**config.lint_severity, **severity},
         lint_ignores=(*config.lint_ignores, *ignores),
@@ -157,6 +154,20 @@ def _layer_map(data: dict[str, Any], path: Path, where: str) -> dict[str, Layer]
             result[str(key)] = parse_layer(str(value))
         except ValueError as error:
             raise ConfigError(f"{path}: {where}.{key}: {error}.") from None
+    return result
+
+
+def _keys(data: dict[str, Any], path: Path) -> dict[str, str]:
+    """`keys:` items: a known binding id, then one or more key names, comma separated."""
+    result = {}
+    for binding_id, key in data.items():
+        if str(binding_id) not in COMMAND_IDS:
+            raise ConfigError(
+                f"{path}: keys: unknown binding id '{binding_id}' (known: {', '.join(sorted(COMMAND_IDS))})."
+            )
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError(f"{path}: keys.{binding_id} must be a key name such as 'ctrl+f'.")
+        result[str(binding_id)] = key
     return result
 
 

@@ -19,10 +19,10 @@ import stat
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable
 
 from tui.core.errors import WorkbenchError
 
-MODEL_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 TEMP_SUFFIX = ".wbtmp"
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_-]+\.wbtmp$")
 _NEW_FILE_MODE = 0o644  # the kernel takes the umask off when the temp file is created
@@ -95,22 +95,33 @@ class LoadedFile:
     mode: int
 
 
-def check_model_name(name: str) -> None:
-    """Refuse names dbt or a warehouse would trip on, before any file is created."""
-    if not MODEL_NAME.match(name):
-        raise WorkbenchError(f"'{name}' is not a valid model name: use lower-case letters, digits "
-                             "and underscores, starting with a letter or an underscore "
-                             "(for example stg_orders).")
-
-
 def is_temp_file(name: str) -> bool:
     """True for the name of a temp file left by an interrupted save."""
     return bool(_TEMP_NAME.match(name))
 
 
 def digest_bytes(data: bytes) -> str:
-    """The hash a save compares to tell whether the file changed since it was loaded."""
-    return hashlib.blake2b(data).hexdigest()
+    """The one content hash of the workbench: a save compares it to tell whether the file changed
+    since it was loaded, the schema cache keys files by it, the watcher recognises our own saves."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """digest_bytes of the file, None when it cannot be read (deleted, unreadable)."""
+    try:
+        return digest_bytes(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
+def current_bytes(path: Path) -> bytes | None:
+    """The bytes on disk now, or None when the file is gone; any other failure is a WorkbenchError."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise WorkbenchError(f"Cannot read {path}: {error.strerror or error}. Nothing was written.") from error
 
 
 def load_text_file(path: Path, project_root: Path) -> LoadedFile:
@@ -136,7 +147,7 @@ def save_text_file(loaded: LoadedFile, new_text: str, project_root: Path, *,
     """
     text = new_text.replace("\r\n", "\n")
     target = resolve_inside(loaded.path, project_root)
-    current = _read_current(target)
+    current = current_bytes(target)
     unchanged_on_disk = current is not None and digest_bytes(current) == loaded.digest
     if unchanged_on_disk and text == loaded.text:
         return None
@@ -215,16 +226,30 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
     _fsync_folder(path.parent)
 
 
-def cleanup_temp_files(folder: Path, older_than: float = 60.0) -> list[Path]:
-    """Remove temp files left by interrupted saves; recent ones may belong to a save in progress."""
+STALE_TEMP_S = 24 * 3600.0
+"""A temp file older than this is left over from an interrupted save, not one in progress."""
+
+
+def remove_stale_temp_files(folders: Iterable[Path], older_than: float = STALE_TEMP_S) -> list[Path]:
+    """Remove temp files that interrupted saves left anywhere under `folders` (run at start-up)."""
     removed = []
     cutoff = time.time() - older_than
-    for entry in os.scandir(folder):
-        if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
-            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                Path(entry.path).unlink(missing_ok=True)
-                removed.append(Path(entry.path))
-    return removed
+    for folder in folders:
+        for dirpath, _dirs, names in os.walk(folder):
+            for name in names:
+                path = Path(dirpath, name)
+                if is_temp_file(name) and _older_than(path, cutoff):
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    return sorted(removed)
+
+
+def _older_than(path: Path, cutoff: float) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
 
 
 def _absolute(path: Path, root: Path) -> Path:
@@ -249,17 +274,6 @@ def _decoded(path: Path, target: Path, raw: bytes, mode: int) -> LoadedFile:
 def _encoded(text: str, newline: str, bom: bool) -> bytes:
     data = text.replace("\n", newline).encode("utf-8")
     return codecs.BOM_UTF8 + data if bom else data
-
-
-def _read_current(target: Path) -> bytes | None:
-    """The bytes on disk now, or None when the file is gone."""
-    try:
-        return target.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise WorkbenchError(f"Cannot re-read {target} before saving: "
-                             f"{error.strerror or error}. Nothing was written.") from error
 
 
 def _open_temp(path: Path, private: bool) -> tuple[str, int]:

@@ -1,0 +1,177 @@
+"""What each editor pane holds for a model, and how its text goes back to disk.
+
+The SQL pane edits the model file. The YAML pane edits only the model's entry in its schema file
+(spliced back so every other byte stays), a new entry for a model that has none, or, when the
+schema file cannot be edited safely, the whole file as raw text. Files that are not UTF-8 are
+shown read-only. Every save checks that the file on disk is still what was loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from tui.core.errors import WorkbenchError
+from tui.core.files import (
+    FileChangedOnDisk, LoadedFile, NotUtf8, atomic_write_bytes, check_writable, create_text_file,
+    current_bytes, digest_bytes, load_text_file, resolve_inside, save_text_file,
+)
+from tui.core.project.records import ModelFile, SchemaEntry
+from tui.core.schema.edit import SchemaEditRefused, add_entry, check_editable, entry_text, replace_entry, schema_file_for_new_entry
+
+
+class PaneKind(StrEnum):
+    SQL = "sql"
+    ENTRY = "entry"
+    NEW_ENTRY = "new entry"
+    WHOLE_FILE = "whole file"
+    READ_ONLY = "read-only"
+
+
+@dataclass(frozen=True, slots=True)
+class Buffer:
+    """One pane's text as loaded, where it goes on save, and what the pane should say about it."""
+
+    kind: PaneKind
+    model_name: str
+    path: Path
+    text: str
+    lexer: str
+    file: LoadedFile | None = None
+    note: str | None = None
+    first_line: int = 1
+    """The file line the pane's first line is (an entry sits somewhere inside its file)."""
+
+    @property
+    def read_only(self) -> bool:
+        return self.kind is PaneKind.READ_ONLY
+
+    @property
+    def title(self) -> str:
+        labels = {
+            PaneKind.SQL: f"{self.path}",
+            PaneKind.ENTRY: f"{self.path} · entry {self.model_name}",
+            PaneKind.NEW_ENTRY: f"new entry → {self.path}",
+            PaneKind.WHOLE_FILE: f"{self.path} · whole file",
+            PaneKind.READ_ONLY: f"{self.path} · read-only",
+        }
+        return labels[self.kind]
+
+
+def new_entry_template(model_name: str) -> str:
+    return f'- name: {model_name}\n  description: ""\n'
+
+
+def open_sql(root: Path, model: ModelFile) -> Buffer:
+    lexer = "sql+jinja" if model.language == "sql" else "python"
+    path = Path(model.path)
+    try:
+        loaded = load_text_file(path, root)
+    except NotUtf8 as error:
+        return _read_only(root, model.name, path, lexer, str(error))
+    return Buffer(PaneKind.SQL, model.name, path, loaded.text, lexer, loaded)
+
+
+def open_yaml(root: Path, model: ModelFile, entry: SchemaEntry | None, policy: str) -> Buffer:
+    """The model's entry; or a new one in the file the policy picks; or the whole refused file."""
+    if entry is None:
+        return _open_new_entry(root, model, policy)
+    path = Path(entry.path)
+    try:
+        loaded = load_text_file(path, root)
+    except NotUtf8 as error:
+        return _read_only(root, model.name, path, "yaml", str(error))
+    try:
+        check_editable(loaded.text)
+    except SchemaEditRefused as refused:
+        note = f"{refused.reason}; editing the whole file as text instead."
+        return Buffer(PaneKind.WHOLE_FILE, model.name, path, loaded.text, "yaml", loaded, note)
+    shown = entry_text(loaded.text, model.name)
+    if shown is None:  # the entry left the file since the scan
+        return _open_new_entry(root, model, policy)
+    return Buffer(PaneKind.ENTRY, model.name, path, shown, "yaml", loaded, first_line=entry_line(loaded.text, model.name))
+
+
+def _open_new_entry(root: Path, model: ModelFile, policy: str) -> Buffer:
+    target = schema_file_for_new_entry(root / model.path, policy)
+    path = target.relative_to(root)
+    loaded = None
+    if target.exists():
+        try:
+            loaded = load_text_file(path, root)
+            check_editable(loaded.text)
+        except (NotUtf8, SchemaEditRefused):
+            path = Path(model.path).with_suffix(".yml")  # the folder's file is unsafe: use our own
+            loaded = load_text_file(path, root) if (root / path).exists() else None
+    note = f"{model.name} has no YAML entry yet; saving adds this one to {path}."
+    return Buffer(PaneKind.NEW_ENTRY, model.name, path, new_entry_template(model.name), "yaml", loaded, note)
+
+
+def _read_only(root: Path, model_name: str, path: Path, lexer: str, why: str) -> Buffer:
+    text = (root / path).read_bytes().decode("utf-8", errors="replace")
+    return Buffer(PaneKind.READ_ONLY, model_name, path, text, lexer, None, why)
+
+
+def save_buffer(root: Path, buffer: Buffer, text: str, *, overwrite_external: bool = False) -> Buffer | None:
+    """Write the pane's text back; None when nothing needed writing.
+
+    Raises FileChangedOnDisk (the caller asks the user), or a WorkbenchError saying why the text
+    or the file was refused; in every case nothing was written.
+    """
+    if buffer.read_only:
+        raise WorkbenchError(f"{buffer.path} is shown read-only: {buffer.note}")
+    if buffer.kind in (PaneKind.SQL, PaneKind.WHOLE_FILE):
+        saved = save_text_file(buffer.file, text, root, overwrite_external=overwrite_external)
+        return None if saved is None else replace(buffer, text=saved.text, file=saved)
+    return _save_entry(root, buffer, text, overwrite_external)
+
+
+def _save_entry(root: Path, buffer: Buffer, text: str, overwrite_external: bool) -> Buffer | None:
+    """Splice the entry into the file as it is on disk now (raw text: BOM and line endings kept)."""
+    target = resolve_inside(buffer.path, root)
+    current = current_bytes(target)
+    unchanged = _matches(current, buffer.file)
+    if unchanged and text == buffer.text and buffer.kind is PaneKind.ENTRY:
+        return None
+    if not unchanged and not overwrite_external:
+        raise FileChangedOnDisk(buffer.path, current)
+    if current is None:
+        create_text_file(buffer.path, add_entry(None, buffer.model_name, text), root)
+    else:
+        raw = current.decode("utf-8")
+        has_entry = entry_text(raw, buffer.model_name) is not None
+        new_raw = replace_entry(raw, buffer.model_name, text) if has_entry else add_entry(raw, buffer.model_name, text)
+        check_writable(target)
+        atomic_write_bytes(target, new_raw.encode("utf-8"))
+    loaded = load_text_file(buffer.path, root)
+    shown = entry_text(loaded.text, buffer.model_name) or text
+    first_line = entry_line(loaded.text, buffer.model_name)
+    return Buffer(PaneKind.ENTRY, buffer.model_name, buffer.path, shown, "yaml", loaded, first_line=first_line)
+
+
+def entry_line(text: str, model_name: str) -> int:
+    """The 1-based file line of `- name: model` (1 when it cannot be told), for line numbers."""
+    pattern = re.compile(rf"""^\s*-\s+name:\s*(['"]?){re.escape(model_name)}\1\s*(#.*)?$""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def _matches(current: bytes | None, loaded: LoadedFile | None) -> bool:
+    """Is the disk what the pane loaded? A new entry's file that did not exist must still not."""
+    if loaded is None:
+        return current is None
+    return current is not None and digest_bytes(current) == loaded.digest
+
+
+def disk_version(root: Path, buffer: Buffer, current: bytes | None) -> str | None:
+    """The text on disk now, in the pane's terms (the entry only, for an entry), for a diff."""
+    if current is None:
+        return None
+    text = current.decode("utf-8", errors="replace").replace("\r\n", "\n").lstrip("\ufeff")
+    if buffer.kind in (PaneKind.ENTRY, PaneKind.NEW_ENTRY):
+        return entry_text(text, buffer.model_name) or ""
+    return text

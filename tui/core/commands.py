@@ -1,0 +1,101 @@
+"""Every user action as plain data: its binding id, default keys, action and words for people.
+
+The same records make the key bindings, the footer, the help screen and the command palette
+(tui/bindings.py turns them into Textual bindings), so nothing the user can do is reachable one
+way but not the others. Users rebind keys by id in the `keys:` section of their configuration,
+which rejects an id that is not here. No Textual in this module: configuration reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One user action; `id` is what configuration uses to rebind `keys` (comma separated)."""
+
+    id: str
+    keys: str
+    action: str
+    """`app.<action>` or `screen.<action>`: where the action runs."""
+    title: str
+    help: str
+    show: bool = True
+    """Shown in the footer (every command is in the help screen and the command palette)."""
+    priority: bool = False
+    """Handled as the key arrives, before keys typed after it are routed (see MAIN_COMMANDS)."""
+
+    def keys_in_force(self, overrides: Mapping[str, str]) -> list[str]:
+        """The key names bound now, after the user's overrides."""
+        return [key.strip() for key in overrides.get(self.id, self.keys).split(",") if key.strip()]
+
+    @property
+    def target(self) -> str:
+        """'app' or 'screen'."""
+        return self.action.split(".", 1)[0]
+
+    @property
+    def action_name(self) -> str:
+        """The action without its target, as a Textual binding names it."""
+        return self.action.split(".", 1)[1]
+
+
+APP_COMMANDS: tuple[Command, ...] = (
+    Command("help", "question_mark,f1", "app.help", "Help", "List every key and what it does"),
+    Command("quit", "q", "app.quit", "Quit", "Leave dbt-workbench"),
+)
+
+MAIN_COMMANDS: tuple[Command, ...] = (
+    # A priority binding: "/fct" typed fast must land in the box, not in the tree it replaces.
+    Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match", priority=True),
+    Command("clear_filter", "escape", "screen.clear_filter", "Back to tree", "Clear the filter, leave an editor: back to the tree", show=False),
+    Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
+    Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
+    Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
+    Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
+    Command("edit_sql", "e", "screen.edit_sql", "Edit SQL", "Put the cursor in the model's SQL", priority=True),
+    Command("edit_yaml", "y", "screen.edit_yaml", "Edit YAML", "Put the cursor in the model's YAML entry", priority=True),
+    Command("save", "ctrl+o", "screen.save", "Save", "Write modified panes (a file changed elsewhere is never overwritten silently)"),
+    Command("revert", "ctrl+r", "screen.revert", "Revert", "Drop the focused pane's edits and reload it from disk"),
+    Command("goto_line", "ctrl+g", "screen.goto_line", "Go to line", "Move the cursor to a line of the focused editor", show=False),
+    Command("find", "ctrl+f", "screen.find", "Find", "Find text in the focused editor", show=False),
+    Command("find_next", "f3", "screen.find_next", "Find next", "Find the next match of the last search", show=False),
+)
+
+CONFLICT_COMMANDS: tuple[Command, ...] = (
+    Command("conflict_reload", "r", "screen.choose('reload')", "Reload", "Take the file from disk; your edits are dropped"),
+    Command("conflict_overwrite", "o", "screen.choose('overwrite')", "Overwrite", "Write your edits over the file on disk"),
+    Command("conflict_diff", "d", "screen.toggle_diff", "Show diff", "Show what your edits change in the file as it is now"),
+    Command("conflict_cancel", "escape,c", "screen.choose('cancel')", "Cancel", "Keep your edits and the file as they are"),
+)
+
+UNSAVED_COMMANDS: tuple[Command, ...] = (
+    Command("unsaved_save", "s", "screen.choose('save')", "Save", "Save the edits, then go on"),
+    Command("unsaved_discard", "d", "screen.choose('discard')", "Discard", "Drop the edits, then go on"),
+    Command("unsaved_cancel", "escape,c", "screen.choose('cancel')", "Cancel", "Stay, with the edits kept"),
+)
+
+PROMPT_COMMANDS: tuple[Command, ...] = (
+    Command("prompt_cancel", "escape", "screen.cancel", "Cancel", "Close the question without an answer"),
+)
+
+HELP_COMMANDS: tuple[Command, ...] = (
+    Command("close_help", "escape,q,question_mark,f1", "screen.dismiss", "Close", "Close the help screen"),
+)
+
+LINT_SCREEN_COMMANDS: tuple[Command, ...] = (
+    Command("close_lint", "escape,q", "screen.dismiss(None)", "Close", "Close the lint screen"),
+)
+
+ALL_COMMANDS: tuple[Command, ...] = (
+    *APP_COMMANDS,
+    *MAIN_COMMANDS,
+    *CONFLICT_COMMANDS,
+    *UNSAVED_COMMANDS,
+    *PROMPT_COMMANDS,
+    *HELP_COMMANDS,
+    *LINT_SCREEN_COMMANDS,
+)
+COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

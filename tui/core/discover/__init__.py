@@ -1,0 +1,2 @@
+"""Finding things before a model is written: fuzzy search over names today; the duplicate
+finder, new-model drafts and "find data" will live here."""

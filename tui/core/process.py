@@ -1,0 +1,294 @@
+"""The one way the workbench starts a child process: argv only, streamed, stoppable, never orphaned.
+
+Every child (the demo's `dbt build`, the project lint, dbt jobs) goes through `run_child`:
+- argv is a list of strings and no shell is involved, so no name can smuggle in a command;
+- the child gets its own process group, so a stop reaches it and everything it forked;
+- stdout and stderr are read while it runs, line by line (a pipe read only after exit blocks the
+  child for ever once it writes 64 KiB);
+- stopping is SIGINT (dbt cleans up), then SIGTERM, then SIGKILL, each after a grace period;
+- every live child is in one registry, and `end_all_children` (called at exit, on SIGTERM and on
+  SIGHUP, see `guard_children`) stops them all, so none outlives the process that started it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+TAIL_LINES = 20
+STOP_GRACE_S = (5.0, 3.0)
+"""Seconds to wait after SIGINT, then after SIGTERM, before the next signal."""
+_POLL_S = 0.1
+EXIT_DEADLINE_S = 5
+
+LineHandler = Callable[[str], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """How a child ended: its exit code, what it printed, and whether we stopped it."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: bytes
+    tail: tuple[str, ...]
+    """The last lines of output (stderr, or both streams when merged), for error messages."""
+    stopped: str | None = None
+    """None when it ended by itself; 'cancelled' or 'timeout' when it was stopped."""
+
+    @property
+    def ok(self) -> bool:
+        return self.stopped is None and self.returncode == 0
+
+
+class _Registry:
+    """The children alive now, by PID; thread-safe."""
+
+    def __init__(self) -> None:
+        self._children: dict[int, subprocess.Popen[bytes]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._children[child.pid] = child
+
+    def remove(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._children.pop(child.pid, None)
+
+    def alive(self) -> list[subprocess.Popen[bytes]]:
+        with self._lock:
+            return list(self._children.values())
+
+
+_LIVE = _Registry()
+
+
+def live_child_pids() -> list[int]:
+    """PIDs of the children started here that have not been reaped (for tests and diagnostics)."""
+    return [child.pid for child in _LIVE.alive()]
+
+
+def run_child(
+    argv: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    on_line: LineHandler | None = None,
+    keep_stdout: bool = False,
+    merge_stderr: bool = False,
+    cancelled: Cancelled | None = None,
+    timeout: float | None = None,
+    grace: tuple[float, float] = STOP_GRACE_S,
+) -> ChildResult:
+    """Run argv to the end, streaming its output; stop it when `cancelled()` turns true or on timeout.
+
+    `on_line` gets each output line (without its newline) as it arrives, from this thread.
+    `keep_stdout` keeps stdout's bytes for the result (the lint's JSON); otherwise only the tail.
+    If this thread is interrupted (Ctrl-C, an error in `on_line`), the child is stopped first.
+    """
+    args = _checked_argv(argv)
+    child = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+        process_group=0,
+        close_fds=True,
+    )
+    _LIVE.add(child)
+    try:
+        streams = _Streams(child, on_line, keep_stdout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        stopped = streams.pump(cancelled, deadline) or _wait(child, cancelled, deadline)
+        if stopped is not None:
+            stop_child(child, grace)
+            streams.drain()
+        code = child.wait()
+    except BaseException:
+        stop_child(child, grace)
+        raise
+    finally:
+        _LIVE.remove(child)
+    return ChildResult(tuple(args), code, streams.stdout(), streams.tail(), stopped)
+
+
+def _should_stop(cancelled: Cancelled | None, deadline: float | None) -> str | None:
+    if cancelled is not None and cancelled():
+        return "cancelled"
+    if deadline is not None and time.monotonic() >= deadline:
+        return "timeout"
+    return None
+
+
+def _wait(child: subprocess.Popen[bytes], cancelled: Cancelled | None, deadline: float | None) -> str | None:
+    """Wait for the exit (a child may close its pipes and go on running), still stoppable."""
+    while True:
+        try:
+            child.wait(_POLL_S)
+            return None
+        except subprocess.TimeoutExpired:
+            stop = _should_stop(cancelled, deadline)
+            if stop is not None:
+                return stop
+
+
+def _checked_argv(argv: Sequence[str]) -> list[str]:
+    if isinstance(argv, (str, bytes)) or not argv:
+        raise ValueError("a child's command is a non-empty list of arguments, never one string")
+    args = [os.fspath(arg) for arg in argv]
+    if not all(isinstance(arg, str) for arg in args):
+        raise TypeError(f"every argument must be text: {args!r}")
+    return args
+
+
+class _Streams:
+    """Reads the child's pipes as data arrives, splitting lines, without ever blocking on one pipe."""
+
+    def __init__(self, child: subprocess.Popen[bytes], on_line: LineHandler | None, keep_stdout: bool) -> None:
+        self.child = child
+        self.on_line = on_line
+        self.keep_stdout = keep_stdout
+        self._kept = bytearray()
+        self._partial: dict[int, bytes] = {}
+        self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self._selector = selectors.DefaultSelector()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                os.set_blocking(stream.fileno(), False)
+                self._selector.register(stream, selectors.EVENT_READ)
+        self._stdout_fd = child.stdout.fileno() if child.stdout is not None else -1
+
+    def pump(self, cancelled: Cancelled | None, deadline: float | None) -> str | None:
+        """Read until both pipes close; returns 'cancelled' or 'timeout' if it had to give up first."""
+        while self._selector.get_map():
+            stop = _should_stop(cancelled, deadline)
+            if stop is not None:
+                return stop
+            for key, _ in self._selector.select(_POLL_S):
+                self._read(key.fileobj)
+        return None
+
+    def drain(self) -> None:
+        """After a stop: take what is left in the pipes (the child has exited or been killed)."""
+        end = time.monotonic() + 2.0
+        while self._selector.get_map() and time.monotonic() < end:
+            for key, _ in self._selector.select(_POLL_S):
+                self._read(key.fileobj)
+        for key in list(self._selector.get_map().values()):
+            self._close(key.fileobj)
+
+    def _read(self, stream) -> None:
+        fd = stream.fileno()
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._close(stream)
+            return
+        if fd == self._stdout_fd and self.keep_stdout:
+            self._kept.extend(data)  # data for the caller (JSON, say), not lines for people
+            return
+        self._lines(fd, data)
+
+    def _lines(self, fd: int, data: bytes) -> None:
+        pending = self._partial.pop(fd, b"") + data
+        *complete, rest = pending.split(b"\n")
+        if rest:
+            self._partial[fd] = rest
+        for raw in complete:
+            self._emit(fd, raw)
+
+    def _emit(self, fd: int, raw: bytes) -> None:
+        line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
+        self._tail.append(line)
+        if self.on_line is not None:
+            self.on_line(line)
+
+    def _close(self, stream) -> None:
+        fd = stream.fileno()
+        rest = self._partial.pop(fd, b"")
+        if rest:
+            self._emit(fd, rest)
+        self._selector.unregister(stream)
+        stream.close()
+
+    def stdout(self) -> bytes:
+        return bytes(self._kept)
+
+    def tail(self) -> tuple[str, ...]:
+        return tuple(self._tail)
+
+
+def stop_child(child: subprocess.Popen[bytes], grace: tuple[float, float] = STOP_GRACE_S) -> None:
+    """SIGINT, then SIGTERM, then SIGKILL to the child's process group, until it has exited."""
+    steps = ((signal.SIGINT, grace[0]), (signal.SIGTERM, grace[1]), (signal.SIGKILL, 5.0))
+    for sig, wait_s in steps:
+        if child.poll() is not None:
+            break
+        _signal_group(child.pid, sig)
+        try:
+            child.wait(wait_s)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    _signal_group(child.pid, signal.SIGKILL)  # anything the child forked and left behind
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def end_all_children(grace: tuple[float, float] = (1.0, 1.0)) -> None:
+    """Stop every child still running (at exit, or when the terminal goes away)."""
+    for child in _LIVE.alive():
+        stop_child(child, grace)
+
+
+_guarded = False
+
+
+def guard_children(on_signal: Callable[[int], None] | None = None) -> None:
+    """Make sure no child outlives this process: at exit, and on SIGTERM and SIGHUP.
+
+    On those signals the children are stopped first; then `on_signal(signum)` runs (the app asks
+    itself to exit), or, without one, the process exits with 128 + signum. Call it from the main
+    thread once; later calls only replace `on_signal`.
+    """
+    global _guarded, _on_signal
+    _on_signal = on_signal
+    if _guarded:
+        return
+    _guarded = True
+    atexit.register(end_all_children)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _ended_by_signal)
+
+
+_on_signal: Callable[[int], None] | None = None
+
+
+def _ended_by_signal(signum: int, _frame) -> None:
+    end_all_children()
+    if _on_signal is None:
+        raise SystemExit(128 + signum)
+    _on_signal(signum)
+    signal.alarm(EXIT_DEADLINE_S)  # should the orderly exit hang (no terminal left), SIGALRM ends it

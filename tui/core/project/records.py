@@ -1,0 +1,92 @@
+"""The plain records a project scan produces: models, schema entries, sources, file problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tui.core.project.layers import Layer
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """A file the scan could not fully read; shown beside the file, never fatal."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    """One model file under model-paths, with what its text (or the manifest) says it reads."""
+
+    name: str
+    path: str
+    folders: tuple[str, ...]
+    layer: Layer
+    language: str
+    refs: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+    enabled: bool = True
+    problem: str | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaEntry:
+    """A `models:` item in a schema YAML file: where it is and what it covers."""
+
+    name: str
+    path: str
+    line: int
+    documented: bool
+    tested: bool
+    columns: int = 0
+    primary_key_tested: bool = False
+    """A column has both `unique` and `not_null`, or the model has dbt_utils.unique_combination_of_columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTable:
+    """A table declared under `sources:`; the tree lists these as the Sources group."""
+
+    source_name: str
+    table_name: str
+    path: str
+    line: int
+    documented: bool
+
+
+@dataclass(slots=True)
+class SchemaIndex:
+    """Every schema entry, source table and YAML problem found under model-paths."""
+
+    entries: dict[str, SchemaEntry] = field(default_factory=dict)
+    sources: list[SourceTable] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    complete: bool = False
+    """False until every schema file was read (the models half of a scan comes first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectScan:
+    """The whole picture of a project, from files alone or with the manifest's lineage."""
+
+    project_name: str
+    models: tuple[ModelFile, ...]
+    schema: SchemaIndex
+    lineage_source: str
+    problems: tuple[FileProblem, ...] = ()
+
+    def entry_for(self, model_name: str) -> SchemaEntry | None:
+        return self.schema.entries.get(model_name)
+
+    def model_named(self, model_name: str) -> ModelFile | None:
+        return next((model for model in self.models if model.name == model_name), None)
+
+    def all_problems(self) -> list[FileProblem]:
+        return [*self.problems, *self.schema.problems]

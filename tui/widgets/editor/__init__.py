@@ -1,0 +1,1 @@
+"""The code editor, one editor pane, and the area holding the SQL and YAML panes."""

@@ -1,0 +1,88 @@
+"""One editor pane: a title saying what is edited (and whether it is modified), a note, the editor."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static, TextArea
+
+from tui.core.buffers import Buffer
+from tui.widgets.editor.code_editor import CodeEditor
+
+MODIFIED = "● "
+
+
+class EditorPane(Vertical):
+    """Shows a Buffer in a CodeEditor; the editor area decides what saving means."""
+
+    DEFAULT_CSS = """
+    EditorPane > .pane-title { height: 1; color: $text-muted; padding: 0 1; text-style: italic; }
+    EditorPane.-dirty > .pane-title { color: $warning; text-style: bold; }
+    EditorPane > .pane-note { color: $text-warning; padding: 0 1; height: auto; display: none; }
+    EditorPane.-noted > .pane-note { display: block; }
+    EditorPane > CodeEditor, EditorPane > CodeEditor:focus { height: 1fr; border: none; padding: 0; }
+    """
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.buffer: Buffer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.label, classes="pane-title")
+        yield Static(classes="pane-note")
+        yield CodeEditor("", lexer=None, read_only=True)
+
+    @property
+    def editor(self) -> CodeEditor:
+        return self.query_one(CodeEditor)
+
+    @property
+    def text(self) -> str:
+        return self.editor.text
+
+    @property
+    def dirty(self) -> bool:
+        return self.buffer is not None and self.editor.text != self.buffer.text
+
+    def show(self, buffer: Buffer) -> None:
+        """Load a buffer, replacing whatever was shown (the caller has dealt with unsaved edits)."""
+        self.buffer = buffer
+        self.editor.load(buffer.text, buffer.lexer)
+        self.editor.read_only = buffer.read_only
+        self.editor.line_number_start = buffer.first_line
+        self._set_note(buffer.note or self.editor.notice)
+        self._refresh_dirty()
+
+    def show_message(self, message: str) -> None:
+        """Nothing to edit here (a source, a problem, no model): say so, read-only."""
+        self.buffer = None
+        self.editor.load(message, None)
+        self.editor.read_only = True
+        self.editor.line_number_start = 1
+        self._set_note(None)
+        self._refresh_dirty()
+
+    def saved(self, buffer: Buffer | None) -> None:
+        """After a save: the new buffer becomes the clean state; the cursor stays where it is."""
+        if buffer is not None:
+            self.buffer = buffer
+            self.editor.line_number_start = buffer.first_line
+            if buffer.text != self.editor.text:
+                self.editor.load(buffer.text, buffer.lexer)
+        self._set_note(self.buffer.note if self.buffer else None)
+        self._refresh_dirty()
+
+    def _set_note(self, note: str | None) -> None:
+        self.query_one(".pane-note", Static).update(note or "")
+        self.set_class(bool(note), "-noted")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Refresh the marker; the event goes on up (the screen re-lints the SQL)."""
+        self._refresh_dirty()
+
+    def _refresh_dirty(self) -> None:
+        dirty = self.dirty
+        title = self.buffer.title if self.buffer else self.label
+        self.query_one(".pane-title", Static).update((MODIFIED + title + "  (modified)") if dirty else title)
+        self.set_class(dirty, "-dirty")

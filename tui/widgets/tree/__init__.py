@@ -1,0 +1,1 @@
+"""The model tree and the panel that pairs it with its filter box."""

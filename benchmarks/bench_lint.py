@@ -69,13 +69,14 @@ def bench_one_model(root: Path, repeats: int) -> None:
     project = load_project(root)
     config = load_config(project.root)
     scan = ProjectScanner(project, config.layer_rules()).scan()
+    settings = config.lint_settings()
     model = max((m for m in scan.models if m.name.startswith("int_")), key=lambda m: m.size)
     text = (root / model.path).read_text(encoding="utf-8")
     timings = []
     for attempt in range(repeats + 1):
         edited = text.replace("select * from joined", f"select *, {attempt} as edit from joined\n-- edit {attempt}")
         started = time.perf_counter()
-        lint_model(scan, model, edited, config, project.connection.adapter_type or "duckdb")
+        lint_model(scan, model, edited, settings, project.connection.adapter_type or "duckdb")
         timings.append((time.perf_counter() - started) * 1000)
     first, rest = timings[0], timings[1:]
     verdict = "ok" if max(rest) < TARGET_MODEL_MS else "OVER TARGET"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -9,6 +12,7 @@ import pytest
 
 from tui.core.demo import DATABASE, build_demo_project, write_demo_project
 from tui.core.errors import WorkbenchError
+from tui.core.process import live_child_pids
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +53,26 @@ def test_failed_build_reports_the_tail(tmp_path: Path) -> None:
 
 
 def test_slow_build_is_stopped(tmp_path: Path) -> None:
+    """The build is stopped at its deadline, with every process of its group gone."""
     root = write_demo_project(tmp_path / "demo")
-    with pytest.raises(WorkbenchError, match="did not finish within"):
-        build_demo_project(root, timeout=0.5)
+    seen: set[int] = set()
+    watching = threading.Event()
+
+    def watch_children() -> None:
+        while not watching.is_set():
+            seen.update(live_child_pids())
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch_children)
+    watcher.start()
+    try:
+        with pytest.raises(WorkbenchError, match="did not finish within"):
+            build_demo_project(root, timeout=0.5)
+    finally:
+        watching.set()
+        watcher.join()
+    assert len(seen) == 1  # the dbt child was running when the deadline came
+    (pid,) = seen
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)  # no process is left in its group
+    assert live_child_pids() == []

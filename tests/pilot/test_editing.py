@@ -8,18 +8,19 @@ from pathlib import Path
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
-from tests.pilot.test_main_screen import highlighted_model, pane, pane_text, pane_title
+from tests.pilot.test_main_screen import highlighted_model, pane, pane_text, pane_title, tree_labels
+from tui.widgets.tree.model_tree import ModelTree
 
 STG_CASES = "models/staging/stg_cases.sql"
 STAGING_YML = "models/staging/_staging.yml"
 
 
-async def until(pilot, condition, attempts: int = 100) -> bool:
-    """Wait for something another thread causes (the file watcher), without a fixed sleep."""
+async def until(pilot, condition, attempts: int = 500) -> bool:
+    """Wait for something another thread causes (the file watcher), checking after each idle moment."""
     for _ in range(attempts):
         if condition():
             return True
-        await pilot.pause(0.05)
+        await pilot.pause()
         await settle(pilot)
     return condition()
 
@@ -148,10 +149,12 @@ async def test_our_own_save_is_not_reported_as_an_outside_change(demo_project: P
         await pilot.press("e", *"-- one", "enter", "ctrl+o")
         await settle(pilot)
         await pilot.press(*"-- two", "enter")
-        for _ in range(20):  # give the watcher time to report our save
-            await pilot.pause(0.05)
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
+        # A change made outside after our save: once the tree shows it, the watcher has
+        # reported everything before it, our own save included.
+        (demo_project / "models/marts/fct_sentinel.sql").write_text("select 1 as x\n")
+        tree = app.screen.query_one(ModelTree)
+        assert await until(pilot, lambda: any(label.endswith("fct_sentinel ⚠") for label in tree_labels(tree)))
+        assert isinstance(app.screen, MainScreen)  # no conflict dialog for our own bytes
         assert pane_text(app, "sql").startswith("-- one\n-- two\n")
 
 

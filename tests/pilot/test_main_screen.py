@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Tree
+from textual.widgets import Input
 
 from screens.help import HelpScreen
 from screens.main import MainScreen
@@ -232,10 +232,13 @@ async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:
         await pilot.press("space")  # collapse Sources
         await settle(pilot)
         assert "raw (3)" not in tree_labels(tree)
+        (demo_project / "models/marts/fct_appeals.sql").write_text("select * from {{ ref('fct_case_decisions') }}\n")
         await pilot.press("r")
         await settle(pilot)
-        assert "raw (3)" not in tree_labels(tree)
-        assert isinstance(tree, Tree)
+        labels = tree_labels(tree)
+        assert "·· fct_appeals ⚠" in labels  # the tree was rebuilt from the new scan...
+        assert labels[0] == "Sources (3)" and "raw (3)" not in labels  # ...with Sources still collapsed
+        assert "✎✓ stg_cases" in labels  # and the other groups still open
 
 
 async def test_big_project_opens_with_folders_collapsed_and_fills_them_on_expand(tmp_path: Path) -> None:

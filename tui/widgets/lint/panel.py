@@ -86,9 +86,10 @@ class LintPanel(OptionList):
             self.problem = problem
 
     class _ModelLinted(Message):
-        def __init__(self, model_path: str, findings: list[Finding]) -> None:
+        def __init__(self, model_path: str, text: str, findings: list[Finding]) -> None:
             super().__init__()
             self.model_path = model_path
+            self.text = text
             self.findings = findings
 
     def __init__(
@@ -99,6 +100,8 @@ class LintPanel(OptionList):
         self.settings = settings
         self.project_linter = project_linter
         self.findings: list[Finding] = []
+        self.linted_text: str | None = None
+        """The SQL text the shown findings are for."""
         self.project_findings: list[Finding] = []
         self.project_state = ProjectLintState.NOT_STARTED
         self.project_problem: str | None = None
@@ -125,6 +128,7 @@ class LintPanel(OptionList):
     def forget_model(self) -> None:
         """No model is open (a source or a problem is shown)."""
         self._model = None
+        self.linted_text = None
         self.show_findings([], note="")
 
     def _lint_open_model(self) -> None:
@@ -137,11 +141,12 @@ class LintPanel(OptionList):
     def _lint_model(self, scan: ProjectScan, model: ModelFile, text: str) -> None:
         findings = lint_model(scan, model, text, self.settings, self.project.connection.adapter_type or "duckdb")
         if not get_current_worker().is_cancelled:  # a newer lint (newer text) supersedes this one
-            self.post_message(self._ModelLinted(model.path, findings))
+            self.post_message(self._ModelLinted(model.path, text, findings))
 
     @on(_ModelLinted)
     def _model_linted(self, message: _ModelLinted) -> None:
         if self._model is not None and self._model.path == message.model_path:
+            self.linted_text = message.text
             self.show_findings(message.findings)
 
     def show_findings(self, findings: list[Finding], note: str | None = None) -> None:

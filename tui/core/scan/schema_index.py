@@ -1,7 +1,7 @@
 """Index `models:` and `sources:` entries of schema YAML files, with the line each starts on.
 
 Only block structure is needed, so files are composed into nodes (no Python objects built) with
-libyaml. Results are cached per file, keyed by a hash of the file's bytes (see scan_cache).
+libyaml. Results are cached per file, keyed by a hash of the file's bytes (see tui.core.scan.cache).
 """
 
 from __future__ import annotations

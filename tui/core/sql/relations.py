@@ -2,7 +2,7 @@
 
 House rule: all data access goes through dbt models. A regex over the SQL misfires on
 CTEs, ``unnest``, ``is distinct from`` and Jinja-generated CTEs, so we render the Jinja
-with dbt neutralised (``jinja_neutral``), parse with a real SQL parser (sqlglot, with
+with dbt neutralised (``tui.core.sql.neutral``), parse with a real SQL parser (sqlglot, with
 DuckDB's own parser as a fallback), and resolve every table reference. When either step
 fails the result says "not checked" and why: never clean when we could not decide.
 No Textual here (tui/core rule).

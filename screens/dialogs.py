@@ -133,7 +133,9 @@ class PromptDialog(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             yield Static(self.prompt)
-            yield Input(self.value, type="integer" if self.digits_only else "text", select_on_focus=True)
+            answer = Input(self.value, type="integer" if self.digits_only else "text", select_on_focus=True)
+            answer.cursor_blink = False
+            yield answer
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

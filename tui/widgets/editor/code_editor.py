@@ -97,6 +97,7 @@ class CodeEditor(TextArea):
             show_line_numbers=True, name=name, id=id, classes=classes,
         )
         self.set_reactive(TextArea.match_cursor_bracket, True)
+        self.set_reactive(TextArea.cursor_blink, False)  # no animation over SSH; steady snapshots
         self._lexer = lexer
         self.set_reactive(TextArea.indent_width, INDENT_WIDTHS.get(lexer or "", 4))
         self._reset_highlighter()

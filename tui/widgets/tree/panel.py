@@ -32,7 +32,9 @@ class TreePanel(Vertical):
         self.project_name = project_name
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter models (fuzzy)", id="filter")
+        filter_box = Input(placeholder="filter models (fuzzy)", id="filter")
+        filter_box.cursor_blink = False
+        yield filter_box
         yield ModelTree(id="tree").data_bind(TreePanel.scan, TreePanel.lint_marks)
 
     def on_mount(self) -> None:

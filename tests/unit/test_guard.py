@@ -71,7 +71,7 @@ def test_unknown_macro_with_args_is_checked() -> None:
 def test_empty_and_whitespace_are_clean() -> None:
     for text in ("", "   \n\n", "-- just a comment\n", ";\n"):
         result = find_hard_coded_relations(text)
-        assert result == GuardResult((), True, None), text
+        assert (result.findings, result.checked, result.why_not) == ((), True, None), text
         assert result.clean
 
 
@@ -127,11 +127,37 @@ def test_duckdb_fallback_when_sqlglot_fails(monkeypatch: pytest.MonkeyPatch) -> 
     assert result.findings == (RelationFinding("raw.cases", 3, KIND_HARD_CODED),)
 
 
-def test_no_duckdb_fallback_for_other_dialects(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guard, "_refs_with_sqlglot", lambda sql, dialect: (None, "boom"))
-    result = find_hard_coded_relations("select * from raw.cases", "postgres")
+def test_unparsable_sql_still_reports_relations_found_by_pattern() -> None:
+    """No dialect parses it: not checked, but the raw table after `join` is still an error."""
+    sql = "with a as (select * from {{ ref('x') }})\nselect * from a\njoin raw.cases c on (c.id = a.id\n"
+    result = find_hard_coded_relations(sql, "postgres")
     assert not result.checked
-    assert result.why_not == "not checked: SQL does not parse: boom"
+    assert result.why_not.startswith("not checked: SQL does not parse: ")
+    assert [(f.relation, f.line, f.kind) for f in result.findings] == [("raw.cases", 3, KIND_HARD_CODED)]
+    assert result.findings[0].note.startswith("found by pattern: the SQL could not be parsed (SQL does not parse: ")
+    assert result.refs == ("x",)
+
+
+def test_unrenderable_jinja_falls_back_to_the_pattern_too() -> None:
+    result = find_hard_coded_relations("select {{ 1 / 0 }} from raw.cases\n")
+    assert not result.checked
+    assert [(f.relation, f.line) for f in result.findings] == [("raw.cases", 1)]
+    assert "ZeroDivisionError" in result.findings[0].note
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select payload:customer.id::string as id from raw.events qualify row_number() over (partition by id order by ts) = 1",
+        "select * from raw.people where name ilike any ('a%', 'b%')",
+    ],
+)
+def test_warehouse_syntax_parses_without_a_profile(sql: str) -> None:
+    """No dialect known (no profile): the common dialects are tried before giving up."""
+    result = find_hard_coded_relations(sql, None)
+    assert result.checked, result.why_not
+    assert len(result.findings) == 1 and result.findings[0].relation.startswith("raw.")
+    assert result.dialect in ("", "snowflake")
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,11 @@ class ModelFile:
     enabled: bool = True
     problem: str | None = None
     size: int = 0
+    disabled_by: str | None = None
+    """Where `enabled: false` came from (a dbt_project.yml folder, the model's config()), when disabled."""
+    materialized: str | None = None
+    tags: tuple[str, ...] = ()
+    schema_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from tui.core.project.records import FileProblem, ModelFile
 from tui.core.project.layers import LayerRules
+from tui.core.scan.model_reading import ProjectReading
 
 MODEL_SUFFIXES = {".sql": "sql", ".py": "python"}
 SCHEMA_SUFFIXES = {".yml", ".yaml"}
-# One pass finds both ref('m'), ref('pkg', 'm') and source('s', 't'): three passes cost 3x.
-_CALL = re.compile(r"""\b(ref|source)\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?[,)]""")
-_DISABLED = re.compile(r"""\bconfig\([^)]*\benabled\s*=\s*False\b""", re.IGNORECASE)
+# One pass finds ref('m'), ref ( "m" ), ref('pkg', 'm'), ref('m', v=2) and source('s', 't'):
+# three passes cost 3x.
+_CALL = re.compile(r"""\b(ref|source)\s*\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?[,)]""")
 
 
 @dataclass(slots=True)
@@ -79,7 +80,7 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def read_model(root: Path, base: Path, path: Path, rules: LayerRules) -> ModelFile:
+def read_model(root: Path, base: Path, path: Path, rules: LayerRules, reading: ProjectReading | None = None) -> ModelFile:
     """Read one model file; undecodable bytes are reported and the rest is still scanned.
 
     Paths are handled as strings here: this runs once per model, and pathlib's parsing
@@ -100,6 +101,11 @@ def read_model(root: Path, base: Path, path: Path, rules: LayerRules) -> ModelFi
         return ModelFile(name, rel, folders, layer, language, problem=f"cannot read: {error.strerror}")
     text, problem = decode_text(data)
     refs, sources = calls_in(text)
+    verdict = (reading or _PLAIN_READING).verdict(folders, name, text)
+    if verdict.refs or verdict.sources:
+        refs = tuple(dict.fromkeys((*refs, *verdict.refs)))
+        sources = tuple(dict.fromkeys((*sources, *verdict.sources)))
+    config = verdict.config
     return ModelFile(
         name=name,
         path=rel,
@@ -108,10 +114,17 @@ def read_model(root: Path, base: Path, path: Path, rules: LayerRules) -> ModelFi
         language=language,
         refs=refs,
         sources=sources,
-        enabled="enabled" not in text or _DISABLED.search(text) is None,
+        enabled=config.enabled,
         problem=problem,
         size=len(data),
+        disabled_by=config.disabled_by,
+        materialized=config.materialized,
+        tags=config.tags,
+        schema_name=config.schema,
     )
+
+
+_PLAIN_READING = ProjectReading()
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:

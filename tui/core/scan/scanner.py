@@ -12,6 +12,7 @@ from pathlib import Path
 from tui.core.project.records import FileProblem, ModelFile, ProjectScan, SchemaIndex
 from tui.core.project.layers import LayerRules
 from tui.core.project.manifest import is_fresh, read_manifest_models
+from tui.core.scan.model_reading import ProjectReading
 from tui.core.scan.model_files import FoundFiles, read_model, walk_model_dirs
 from tui.core.project.dbt_project import DbtProject
 from tui.core.files import digest_bytes
@@ -30,12 +31,13 @@ class ProjectScanner:
         self.rules = rules or LayerRules()
         self.cache = cache
         self._found: FoundFiles | None = None
+        self.reading = ProjectReading.of(project)
 
     def scan_models(self) -> ProjectScan:
         """Every model file with its layer and lineage; the schema index is left empty."""
         root = self.project.root
         self._found = walk_model_dirs(root, self.project.model_dirs())
-        models = [read_model(root, base, path, self.rules) for base, path in self._found.models]
+        models = [read_model(root, base, path, self.rules, self.reading) for base, path in self._found.models]
         lineage = LINEAGE_FROM_TEXT
         if is_fresh(self.project.manifest_path, self._found.newest_mtime):
             merged = _with_manifest_lineage(models, self.project)

@@ -2,9 +2,11 @@
 
 House rule: all data access goes through dbt models. A regex over the SQL misfires on
 CTEs, ``unnest``, ``is distinct from`` and Jinja-generated CTEs, so we render the Jinja
-with dbt neutralised (``tui.core.sql.neutral``), parse with a real SQL parser (sqlglot, with
-DuckDB's own parser as a fallback), and resolve every table reference. When either step
-fails the result says "not checked" and why: never clean when we could not decide.
+with dbt's context and the project's macros (``tui.core.sql.neutral``), parse with a real SQL
+parser (sqlglot in the project's dialect, then the other common dialects, then DuckDB's own
+parser), and resolve every table reference. When rendering or parsing fails, a pattern check of
+the raw text (``tui.core.sql.pattern``) still reports relations read after `from`/`join`, and the
+result says "not checked" and why: never clean when we could not decide.
 No Textual here (tui/core rule).
 """
 
@@ -13,14 +15,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from tui.core.sql.lines import SourceLines, part_pattern, relation_regex, var_pattern
+from tui.core.sql.macros import MacroLibrary
 from tui.core.sql.neutral import PLACEHOLDER_PREFIX, VAR_PREFIX, render_neutral
+from tui.core.sql.pattern import find_by_pattern
 
 KIND_HARD_CODED = "hard-coded relation"
 KIND_VAR = "var() table name"
@@ -40,6 +44,9 @@ _ADAPTER_DIALECTS = {
     "motherduck": "duckdb",
 }
 
+RETRY_DIALECTS = ("snowflake", "bigquery", "duckdb", "postgres", "databricks", "redshift", "tsql")
+"""Tried in this order after the project's own dialect fails (or when no profile names one)."""
+
 _FILE_NAME = re.compile(r"[/\\]|\.(csv|tsv|parquet|json|ndjson|jsonl|txt|xlsx)(\.gz)?$", re.I)
 
 
@@ -50,6 +57,8 @@ class RelationFinding:
     relation: str
     line: int
     kind: str
+    note: str | None = None
+    """How it was found when not by the parser ("found by pattern: ...")."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ class GuardResult:
     findings: tuple[RelationFinding, ...]
     checked: bool
     why_not: str | None = None
+    refs: tuple[str, ...] = ()
+    """Models the render called ref() on, macros included: lineage the text alone may hide."""
+    sources: tuple[tuple[str, str], ...] = ()
+    config: dict[str, Any] | None = None
+    dialect: str | None = None
+    """The sqlglot dialect that parsed the SQL, when one did."""
 
     @property
     def clean(self) -> bool:
@@ -82,23 +97,54 @@ def sqlglot_dialect(adapter_type: str | None) -> str:
     return name if name in Dialect.classes else ""
 
 
-def find_hard_coded_relations(sql_text: str, dialect: str = "duckdb") -> GuardResult:
-    """Check one model file's text; see the module docstring for the method."""
-    dialect = sqlglot_dialect(dialect)
-    rendered = render_neutral(sql_text, adapter_type=dialect or "default")
+def find_hard_coded_relations(
+    sql_text: str,
+    dialect: str | None = "duckdb",
+    library: MacroLibrary | None = None,
+    project_vars: Mapping[str, Any] | None = None,
+) -> GuardResult:
+    """Check one model file's text; see the module docstring for the method.
+
+    `dialect` is the project's adapter type (None when unknown: every common dialect is tried);
+    `library` and `project_vars` are the project's macros and `vars:`.
+    """
+    primary = sqlglot_dialect(dialect)
+    rendered = render_neutral(sql_text, adapter_type=primary or "default", library=library, project_vars=project_vars)
+    lineage = {"refs": rendered.refs, "sources": rendered.sources, "config": rendered.config}
     if rendered.sql is None:
-        return GuardResult((), False, f"not checked: {rendered.error}")
+        return _by_pattern(sql_text, rendered.error or "Jinja does not render", lineage)
     if not rendered.sql.strip() or not _strip_sql_comments(rendered.sql).strip(" \t\r\n;"):
-        return GuardResult((), True, None)
-    refs, error = _refs_with_sqlglot(rendered.sql, dialect)
-    if refs is None and dialect == "duckdb":
-        refs, duck_error = _refs_with_duckdb(rendered.sql)
-        error = error if refs is None else None
-        if refs is None and duck_error:
-            error = f"{error}; DuckDB: {duck_error}"
+        return GuardResult((), True, None, **lineage)
+    refs, used, error = _parse_any_dialect(rendered.sql, primary)
     if refs is None:
-        return GuardResult((), False, f"not checked: SQL does not parse: {error}")
-    return GuardResult(_to_findings(refs, sql_text, rendered.var_names), True, None)
+        return _by_pattern(sql_text, f"SQL does not parse: {error}", lineage)
+    return GuardResult(_to_findings(refs, sql_text, rendered.var_names), True, None, dialect=used, **lineage)
+
+
+def _parse_any_dialect(sql: str, primary: str) -> tuple[list[_RawRef] | None, str | None, str | None]:
+    """References from the first dialect that parses: the project's, the common ones, DuckDB's parser."""
+    refs, error = _refs_with_sqlglot(sql, primary)
+    if refs is not None:
+        return refs, primary, None
+    for other in RETRY_DIALECTS:
+        if other == primary:
+            continue
+        refs, _ = _refs_with_sqlglot(sql, other)
+        if refs is not None:
+            return refs, other, None
+    refs, duck_error = _refs_with_duckdb(sql)
+    if refs is not None:
+        return refs, "duckdb", None
+    where = f" ({primary})" if primary else ""
+    return None, None, f"{error}{where}; no other dialect parses it either; DuckDB: {duck_error}"
+
+
+def _by_pattern(sql_text: str, reason: str, lineage: dict[str, Any]) -> GuardResult:
+    """Not checked: but relations the pattern finds in the raw text are still reported."""
+    note = f"found by pattern: the SQL could not be parsed ({reason})"
+    hits = find_by_pattern(sql_text)
+    findings = tuple(RelationFinding(hit.relation, hit.line, KIND_HARD_CODED, note) for hit in hits)
+    return GuardResult(findings, False, f"not checked: {reason}", **lineage)
 
 
 def _strip_sql_comments(sql: str) -> str:

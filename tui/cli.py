@@ -22,8 +22,9 @@ A keyboard-driven terminal workbench for authoring dbt models in a layered proje
   dbt-workbench demo [DIR]               create and build the demo project, then open it
   dbt-workbench models [PROJECT_DIR]     list models with layer, docs and tests (--json for scripts)
   dbt-workbench lint [PROJECT_DIR]       check hard-coded relations, layer rules, naming, docs and
-                                         primary-key tests (--select MODEL ..., --json); exit code 1
-                                         when any finding is an error
+                                         primary-key tests (--select MODEL ..., --json, --strict);
+                                         exit code 1 when any finding is an error (--strict: also a
+                                         model the guard could not check)
 
 Inside the app press ? (or F1) for every key, ctrl+p for the command palette.
 """
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     lint.add_argument("--select", nargs="+", action="extend", metavar="MODEL", help="lint only these models")
     lint.add_argument("--json", action="store_true", help="print a JSON list of findings")
+    lint.add_argument(
+        "--strict", action="store_true", help="a model the guard could not check (not_checked) is an error, for CI"
+    )
     return parser
 
 
@@ -124,6 +128,7 @@ def run_lint(args: argparse.Namespace) -> int:
     import msgspec
 
     from tui.core.config import load_config
+    from tui.core.lint.rules import NOT_CHECKED
     from tui.core.lint.run import lint_project
     from tui.core.project.dbt_project import load_project
     from tui.core.scan.scanner import ProjectScanner
@@ -139,12 +144,23 @@ def run_lint(args: argparse.Namespace) -> int:
             print(f"dbt-workbench: no model named {', '.join(unknown)} in {project.name}", file=sys.stderr)
             return 2
     findings = lint_project(project, scan, config.lint_settings(), select=args.select)
+    if args.strict:
+        findings = [_as_error(finding) if finding.rule == NOT_CHECKED else finding for finding in findings]
     if args.json:
         data = [finding.as_data() for finding in findings]
         sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n")
     else:
         _print_findings(findings, len(args.select) if args.select else sum(m.enabled for m in scan.models))
     return 1 if any(finding.severity == "error" for finding in findings) else 0
+
+
+def _as_error(finding):
+    """`--strict`: the same finding, as an error."""
+    from dataclasses import replace
+
+    from tui.core.lint.rules import Severity
+
+    return replace(finding, severity=Severity.ERROR)
 
 
 def _print_findings(findings: list, models_checked: int) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Iterator, Mapping, NamedTuple
 
-from tui.core.project.records import ModelFile, SchemaEntry
+from tui.core.project.records import FileProblem, ModelFile, SchemaEntry
 from tui.core.project.layers import Layer, LayerRules
 
 
@@ -76,6 +76,7 @@ DIRECTORIES = "fct_model_directories"
 UNDOCUMENTED = "fct_undocumented_models"
 MISSING_KEY_TESTS = "fct_missing_primary_key_tests"
 ROOT_MODELS = "fct_root_models"
+INVALID_SCHEMA_YAML = "invalid_schema_yaml"
 
 _W, _E = Severity.WARNING, Severity.ERROR
 RULES: Mapping[str, RuleInfo] = {
@@ -111,6 +112,9 @@ RULES: Mapping[str, RuleInfo] = {
         "No column has both unique and not_null tests, and no dbt_utils.unique_combination_of_columns test.",
     ),
     ROOT_MODELS: RuleInfo("Root models", _W, "The model reads no source and no model."),
+    INVALID_SCHEMA_YAML: RuleInfo(
+        "Invalid schema YAML", _E, "A schema file dbt would refuse to parse: invalid YAML, a tab, a duplicate key."
+    ),
 }
 
 
@@ -123,6 +127,8 @@ class ModelFacts:
     sources: tuple[tuple[str, str], ...]
     text: str
     entry: SchemaEntry | None
+    rejected_entry: FileProblem | None = None
+    """The schema file dbt would refuse that mentions this model (its entry is there, unreadable)."""
 
 
 @dataclass(frozen=True)
@@ -221,11 +227,21 @@ def _a(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def rejected_file_finding(problem: FileProblem, model: str = "") -> Finding:
+    """A schema file dbt would refuse, at the line its error names."""
+    message = f"dbt would refuse this schema file: {problem.message}"
+    if model:
+        message = f"the YAML entry of {model} is in a file dbt would refuse ({problem.path}): {problem.message}"
+    return Finding(INVALID_SCHEMA_YAML, RULES[INVALID_SCHEMA_YAML].severity, model, message, problem.path, problem.line)
+
+
 def schema_findings(facts: ModelFacts) -> Iterator[Finding]:
     """Docs and primary-key tests, located at the YAML entry (or the model file without one)."""
     entry = facts.entry
     path, line = (entry.path, entry.line) if entry else (facts.model.path, None)
     name = facts.model.name
+    if entry is None and facts.rejected_entry is not None:
+        return  # reported once for the file (invalid_schema_yaml), not as a missing entry
     if entry is None or not entry.documented:
         why = "has no YAML entry" if entry is None else "has no description"
         yield Finding(UNDOCUMENTED, RULES[UNDOCUMENTED].severity, name, f"{name} {why}", path, line)

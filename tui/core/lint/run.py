@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from tui.core.lint.settings import LintSettings
@@ -26,8 +26,10 @@ from tui.core.lint.rules import (
     Severity,
     layer_findings,
     naming_findings,
+    rejected_file_finding,
     schema_findings,
 )
+from tui.core.scan.model_reading import ProjectReading
 from tui.core.scan.model_files import calls_in, decode_text
 from tui.core.project.dbt_project import DbtProject
 
@@ -45,13 +47,18 @@ class _Context:
 
     scan: ProjectScan
     view: LayerView
-    dialect: str
+    dialect: str | None
     root: str
+    reading: ProjectReading
+    project_wide: bool = False
+    """Rejected schema files are then reported once per file, not once per model they mention."""
 
 
-def _context(scan: ProjectScan, settings: LintSettings, dialect: str, root: str = "") -> _Context:
+def _context(
+    scan: ProjectScan, settings: LintSettings, dialect: str | None, reading: ProjectReading | None, root: str = ""
+) -> _Context:
     view = LayerView(settings.layer_rules, {model.name: model.layer for model in scan.models if model.enabled})
-    return _Context(scan, view, dialect, root)
+    return _Context(scan, view, dialect, root, reading or ProjectReading(adapter_type=dialect or "default"))
 
 
 def lint_model(
@@ -59,11 +66,13 @@ def lint_model(
     model: ModelFile | str,
     sql_text: str,
     settings: LintSettings | None = None,
-    dialect: str = "duckdb",
+    dialect: str | None = "duckdb",
+    reading: ProjectReading | None = None,
 ) -> list[Finding]:
     """Findings for one model from the text being edited (its refs and sources are read from that text).
 
-    `dialect` is a dbt adapter type or a sqlglot dialect. A disabled model has no findings.
+    `dialect` is a dbt adapter type or a sqlglot dialect (None: unknown, every common one is tried);
+    `reading` brings the project's macros and vars. A disabled model has no findings.
     """
     settings = settings or LintSettings()
     found = scan.model_named(model) if isinstance(model, str) else model
@@ -71,7 +80,7 @@ def lint_model(
         raise KeyError(f"no model named {model!r} in the scan")
     if not found.enabled:
         return []
-    findings = _lint_text(_context(scan, settings, dialect), found, sql_text, calls_in(sql_text))
+    findings = _lint_text(_context(scan, settings, dialect, reading), found, sql_text, calls_in(sql_text))
     return settings.apply(findings)
 
 
@@ -92,13 +101,16 @@ def lint_project(
     settings = settings or LintSettings()
     wanted = set(select) if select is not None else None
     models = [m for m in scan.models if m.enabled and (wanted is None or m.name in wanted)]
-    context = _context(scan, settings, project.connection.adapter_type or "duckdb", str(project.root))
+    reading = ProjectReading.of(project)
+    reading.library  # loaded before forking, so every worker shares it
+    context = replace(_context(scan, settings, project.sql_dialect_source, reading, str(project.root)), project_wide=True)
     count = _worker_count(workers, len(models))
     if count > 1:
         per_model = _lint_in_workers(context, models, count)
     else:
         per_model = [_lint_file(context, model) for model in models]
-    findings = settings.apply(finding for group in per_model for finding in group)
+    rejected = [rejected_file_finding(p) for p in scan.schema.problems if p.rejected] if select is None else []
+    findings = settings.apply([*rejected, *(finding for group in per_model for finding in group)])
     return sorted(findings, key=lambda f: (f.rule, f.model, f.path, f.line or 0, f.message))
 
 
@@ -124,38 +136,47 @@ def _lint_file(context: _Context, model: ModelFile) -> list[Finding]:
 def _lint_text(
     context: _Context, model: ModelFile, text: str, lineage: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
 ) -> list[Finding]:
-    refs, sources = lineage
-    facts = ModelFacts(model, refs, sources, text, context.scan.entry_for(model.name))
-    findings = _guard_findings(model, text, context.dialect)
+    findings, rendered_refs, rendered_sources = _guard_findings(model, text, context)
+    refs = tuple(dict.fromkeys((*lineage[0], *rendered_refs)))
+    sources = tuple(dict.fromkeys((*lineage[1], *rendered_sources)))
+    entry = context.scan.entry_for(model.name)
+    rejected = context.scan.schema.named_in_rejected.get(model.name) if entry is None else None
+    facts = ModelFacts(model, refs, sources, text, entry, rejected)
+    if rejected is not None and not context.project_wide:
+        findings.append(rejected_file_finding(rejected, model.name))
     findings.extend(layer_findings(facts, context.view))
     findings.extend(naming_findings(facts, context.view))
     findings.extend(schema_findings(facts))
     return findings
 
 
-def _guard_findings(model: ModelFile, text: str, dialect: str) -> list[Finding]:
-    """Each relation the guard found, or one `not_checked` saying why it could not decide."""
+def _guard_findings(model: ModelFile, text: str, context: _Context) -> tuple[list[Finding], tuple, tuple]:
+    """Each relation the guard found, or one `not_checked` saying why it could not decide; and the
+    refs and sources the render saw (a macro's included), for the lineage rules."""
     if model.language != "sql":
         why = f"not checked: {model.language} models are not parsed for hard-coded relations"
-        return [Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None)]
+        return [Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None)], (), ()
     if len(text) > GUARD_MAX_CHARS:
         why = f"not checked: {len(text):,} characters is too large to parse (the guard's limit is {GUARD_MAX_CHARS:,})"
-        return [Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None)]
-    result = find_hard_coded_relations(text, dialect)
-    if not result.checked:
-        why = result.why_not or "not checked"
-        return [Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None)]
-    return [
+        return [Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None)], (), ()
+    reading = context.reading
+    result = find_hard_coded_relations(text, context.dialect, reading.library, reading.project_vars)
+    findings = [
         Finding(
             HARD_CODED,
             RULES[HARD_CODED].severity,
             model.name,
-            f"reads {found.relation} directly ({found.kind}); use ref() or source()",
+            f"reads {found.relation} directly ({found.kind}); use ref() or source()"
+            + (f"; {found.note}" if found.note else ""),
             model.path,
             found.line,
         )
         for found in result.findings
     ]
+    if not result.checked and not findings:
+        why = result.why_not or "not checked"
+        findings.append(Finding(NOT_CHECKED, RULES[NOT_CHECKED].severity, model.name, why, model.path, None))
+    return findings, result.refs, result.sources
 
 
 def _worker_count(requested: int | None, models: int) -> int:

@@ -14,6 +14,8 @@ class FileProblem:
     path: str
     message: str
     line: int | None = None
+    rejected: bool = False
+    """A schema file dbt would refuse to parse (invalid YAML, a duplicate key): a lint error."""
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -73,6 +75,8 @@ class SchemaIndex:
     entries: dict[str, SchemaEntry] = field(default_factory=dict)
     sources: list[SourceTable] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    named_in_rejected: dict[str, FileProblem] = field(default_factory=dict)
+    """Model names mentioned in a schema file dbt would refuse: their entry is there, not missing."""
     complete: bool = False
     """False until every schema file was read (the models half of a scan comes first)."""
 

@@ -18,7 +18,7 @@ from tui.core.files import SaveFailed, atomic_write_bytes
 from tui.core.project.records import FileProblem, SchemaEntry, SourceTable
 from tui.core.scan.schema_index import SchemaFileIndex
 
-CACHE_FORMAT = 2  # 2: entries record primary_key_tested
+CACHE_FORMAT = 3  # 2: entries record primary_key_tested; 3: rejected files and the names they mention
 
 
 class _Entry(msgspec.Struct, array_like=True):
@@ -42,6 +42,8 @@ class _FileRecord(msgspec.Struct, array_like=True):
     entries: list[_Entry]
     sources: list[_Source]
     problem: tuple[str, int | None] | None = None
+    rejected: bool = False
+    named: list[str] = []
 
 
 class _CacheFile(msgspec.Struct):
@@ -103,7 +105,8 @@ def _to_record(digest: str, index: SchemaFileIndex) -> _FileRecord:
     entries = [_Entry(e.name, e.line, e.documented, e.tested, e.columns, e.primary_key_tested) for e in index.entries]
     sources = [_Source(s.source_name, s.table_name, s.line, s.documented) for s in index.sources]
     problem = (index.problem.message, index.problem.line) if index.problem else None
-    return _FileRecord(digest, entries, sources, problem)
+    rejected = bool(index.problem and index.problem.rejected)
+    return _FileRecord(digest, entries, sources, problem, rejected, list(index.named))
 
 
 def _from_record(rel_path: str, record: _FileRecord) -> SchemaFileIndex:
@@ -112,5 +115,5 @@ def _from_record(rel_path: str, record: _FileRecord) -> SchemaFileIndex:
         for e in record.entries
     ]
     sources = [SourceTable(s.source_name, s.table_name, rel_path, s.line, s.documented) for s in record.sources]
-    problem = FileProblem(rel_path, record.problem[0], record.problem[1]) if record.problem else None
-    return SchemaFileIndex(entries, sources, problem)
+    problem = FileProblem(rel_path, record.problem[0], record.problem[1], record.rejected) if record.problem else None
+    return SchemaFileIndex(entries, sources, problem, tuple(record.named))

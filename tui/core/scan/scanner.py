@@ -86,6 +86,8 @@ class ProjectScanner:
 def _add_file_index(index: SchemaIndex, file_index: SchemaFileIndex) -> None:
     if file_index.problem is not None:
         index.problems.append(file_index.problem)
+        for name in file_index.named:
+            index.named_in_rejected.setdefault(name, file_index.problem)
     for entry in file_index.entries:
         earlier = index.entries.get(entry.name)
         if earlier is not None:

@@ -6,6 +6,7 @@ libyaml. Results are cached per file, keyed by a hash of the file's bytes (see t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +21,21 @@ COLUMN_KEY_TESTS = frozenset({"unique", "not_null"})
 MODEL_KEY_TESTS = frozenset({"unique_combination_of_columns"})
 
 
+_NAMED = re.compile(r"""^[ \t]*-[ \t]*name:[ \t]*['"]?([A-Za-z0-9_]+)""", re.M)
+
+
 @dataclass(slots=True)
 class SchemaFileIndex:
-    """What one schema file declares; `problem` is set when the file could not be read."""
+    """What one schema file declares; `problem` is set when the file could not be read.
+
+    A file dbt would reject declares nothing; `named` then lists the names it mentions, so a model
+    whose entry sits in it is not reported as having none (and no second entry is offered).
+    """
 
     entries: list[SchemaEntry] = field(default_factory=list)
     sources: list[SourceTable] = field(default_factory=list)
     problem: FileProblem | None = None
+    named: tuple[str, ...] = ()
 
 
 def index_schema_text(rel_path: str, data: bytes) -> SchemaFileIndex:
@@ -38,16 +47,45 @@ def index_schema_text(rel_path: str, data: bytes) -> SchemaFileIndex:
         root = compose_yaml(text)
     except yaml.YAMLError as error:
         problem = problem_from(error)
-        return SchemaFileIndex(problem=FileProblem(rel_path, problem.message, problem.line))
+        message = f"invalid YAML: {problem.message}" + (", column %d" % problem.column if problem.column else "")
+        return _rejected(rel_path, text, message, problem.line)
     if root is None:
         return SchemaFileIndex()
     if not isinstance(root, yaml.MappingNode):
-        return SchemaFileIndex(problem=FileProblem(rel_path, "top level is not a mapping", root.start_mark.line + 1))
+        return _rejected(rel_path, text, "top level is not a mapping", root.start_mark.line + 1)
+    duplicate = first_duplicate_key(root)
+    if duplicate is not None:
+        key, line, first_line = duplicate
+        return _rejected(rel_path, text, f"duplicate key '{key}' (first on line {first_line})", line)
     top = mapping_items(root)
     return SchemaFileIndex(
         entries=_model_entries(rel_path, top.get("models")),
         sources=_source_tables(rel_path, top.get("sources")),
     )
+
+
+def _rejected(rel_path: str, text: str, message: str, line: int | None) -> SchemaFileIndex:
+    named = tuple(dict.fromkeys(_NAMED.findall(text)))
+    return SchemaFileIndex(problem=FileProblem(rel_path, message, line, rejected=True), named=named)
+
+
+def first_duplicate_key(root: yaml.Node) -> tuple[str, int, int] | None:
+    """The first key repeated within one mapping (dbt refuses such a file): key, its line, first line."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    line = key.start_mark.line + 1
+                    if key.value in seen:
+                        return key.value, line, seen[key.value]
+                    seen[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def mapping_items(node: yaml.Node) -> dict[str, yaml.Node]:

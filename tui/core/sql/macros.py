@@ -20,7 +20,8 @@ from tui.core.project.yaml_load import load_yaml
 _MACRO_START = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _MACRO_END = re.compile(r"{%-?\s*endmacro\b")
 _LINEAGE_CALL = re.compile(r"\b(?:ref|source)\s*\(")
-_NAME_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(|dispatch\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]")
+_NAME_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_DISPATCH_CALL = re.compile(r"\bdispatch\s*\(\s*(?:macro_name\s*=\s*)?['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]")
 _DISPATCH_PREFIX = re.compile(r"^(?:[a-z0-9]+__)")
 
 
@@ -122,8 +123,8 @@ def _lineage_macros(library: MacroLibrary) -> frozenset[str]:
             if _LINEAGE_CALL.search(body):
                 direct.add(name)
             called = calls.setdefault(name, set())
-            for plain, dispatched in _NAME_CALL.findall(body):
-                called.add(plain or dispatched)
+            called.update(_NAME_CALL.findall(body))
+            called.update(_DISPATCH_CALL.findall(body))
     reaching = set(direct)
     changed = True
     while changed:

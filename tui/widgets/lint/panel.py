@@ -27,6 +27,7 @@ from tui.core.lint.run import lint_model
 from tui.core.lint.settings import LintSettings
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.records import ModelFile, ProjectScan
+from tui.core.scan.model_reading import ProjectReading
 
 SEVERITY_MARKS = {Severity.ERROR: ("✗", "bold red"), Severity.WARNING: ("⚠", "yellow")}
 TYPING_DEBOUNCE_S = 0.3
@@ -109,6 +110,8 @@ class LintPanel(OptionList):
         self._text = ""
         self._timer: Timer | None = None
         self._schema_seen: object = None
+        self._reading = ProjectReading.of(project)
+        """The project's macros and vars for the guard; renewed with each new scan (macros may change)."""
         self.border_title = "Lint"
 
     # --- the open model -----------------------------------------------------------------------
@@ -139,7 +142,7 @@ class LintPanel(OptionList):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lint-model")
     def _lint_model(self, scan: ProjectScan, model: ModelFile, text: str) -> None:
-        findings = lint_model(scan, model, text, self.settings, self.project.connection.adapter_type or "duckdb")
+        findings = lint_model(scan, model, text, self.settings, self.project.sql_dialect_source, self._reading)
         if not get_current_worker().is_cancelled:  # a newer lint (newer text) supersedes this one
             self.post_message(self._ModelLinted(model.path, text, findings))
 
@@ -174,6 +177,7 @@ class LintPanel(OptionList):
         if scan is None or not scan.schema.complete or scan.schema is self._schema_seen:
             return
         self._schema_seen = scan.schema
+        self._reading = ProjectReading.of(self.project)
         self.project_state = ProjectLintState.RUNNING
         self._lint_project(scan)
         self._lint_open_model()

@@ -87,6 +87,34 @@ async def test_new_entry_for_a_model_without_one(demo_project: Path) -> None:
         assert pane_title(app, "yaml").endswith("· entry int_reviewer_workload")
 
 
+async def test_a_model_named_in_a_refused_file_opens_that_file_not_a_second_entry(demo_project: Path) -> None:
+    broken = demo_project / "models/marts/dim_reviewers.yml"
+    broken.write_text("version: 2\nmodels:\n  - name: dim_reviewers\n    description: one\n    description: two\n")
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"dim_reviewers", "enter")
+        await settle(pilot)
+        assert highlighted_model(app) == "dim_reviewers"
+        assert not pane_title(app, "yaml").startswith("new entry")
+        assert "models/marts/dim_reviewers.yml" in pane_title(app, "yaml")
+        assert pane_text(app, "yaml") == broken.read_text()  # the whole file, to be fixed
+        await pilot.press("y", "down", "down", "down", "down", "end", *" (fixed)", "ctrl+o")
+        await settle(pilot)
+        assert broken.read_text().endswith("    description: two (fixed)\n")
+
+
+async def test_new_entry_goes_to_the_models_own_yml_when_it_exists(demo_project: Path) -> None:
+    own = demo_project / "models/intermediate/int_reviewer_workload.yml"
+    own.write_text("version: 2\nsemantic_models:\n  - name: workload\n    model: ref('int_reviewer_workload')\n")
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"workload", "enter")
+        await settle(pilot)
+        assert pane_title(app, "yaml") == "new entry → models/intermediate/int_reviewer_workload.yml"
+
+
 async def test_external_change_on_save_opens_the_dialog_and_reload_takes_disk(demo_project: Path) -> None:
     app = open_app(demo_project)
     async with app.run_test(size=(160, 48)) as pilot:

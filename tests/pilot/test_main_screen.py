@@ -209,7 +209,7 @@ async def test_yaml_error_is_marked_and_the_tree_still_opens(demo_project: Path)
         labels = tree_labels(app.screen.query_one(ModelTree))
         assert "Problems (1)" in labels
         assert "! models/marts/dim_reviewers.yml:5" in labels
-        assert "·· dim_reviewers ⚠" in labels
+        assert "·· dim_reviewers ✗" in labels  # an error: dbt would refuse the file its entry is in
         assert "✎✓ fct_case_decisions" in labels
 
 

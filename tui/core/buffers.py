@@ -18,7 +18,7 @@ from tui.core.files import (
     FileChangedOnDisk, LoadedFile, NotUtf8, atomic_write_bytes, check_writable, create_text_file,
     current_bytes, digest_bytes, load_text_file, resolve_inside, save_text_file,
 )
-from tui.core.project.records import ModelFile, SchemaEntry
+from tui.core.project.records import FileProblem, ModelFile, SchemaEntry
 from tui.core.schema.edit import SchemaEditRefused, add_entry, check_editable, entry_text, replace_entry, schema_file_for_new_entry
 
 
@@ -74,8 +74,16 @@ def open_sql(root: Path, model: ModelFile) -> Buffer:
     return Buffer(PaneKind.SQL, model.name, path, loaded.text, lexer, loaded)
 
 
-def open_yaml(root: Path, model: ModelFile, entry: SchemaEntry | None, policy: str) -> Buffer:
-    """The model's entry; or a new one in the file the policy picks; or the whole refused file."""
+def open_yaml(
+    root: Path, model: ModelFile, entry: SchemaEntry | None, policy: str, rejected: FileProblem | None = None
+) -> Buffer:
+    """The model's entry; or a new one in the file the policy picks; or the whole refused file.
+
+    `rejected`: a schema file dbt would refuse that names the model. Its entry is in there, so the
+    whole file opens as text to be fixed, rather than a second entry being offered elsewhere.
+    """
+    if entry is None and rejected is not None:
+        return _open_rejected(root, model, rejected)
     if entry is None:
         return _open_new_entry(root, model, policy)
     path = Path(entry.path)
@@ -92,6 +100,17 @@ def open_yaml(root: Path, model: ModelFile, entry: SchemaEntry | None, policy: s
     if shown is None:  # the entry left the file since the scan
         return _open_new_entry(root, model, policy)
     return Buffer(PaneKind.ENTRY, model.name, path, shown, "yaml", loaded, first_line=entry_line(loaded.text, model.name))
+
+
+def _open_rejected(root: Path, model: ModelFile, rejected: FileProblem) -> Buffer:
+    path = Path(rejected.path)
+    where = f"line {rejected.line}: " if rejected.line else ""
+    why = f"dbt would refuse {path} ({where}{rejected.message}); it names {model.name}, so fix the file here"
+    try:
+        loaded = load_text_file(path, root)
+    except NotUtf8 as error:
+        return _read_only(root, model.name, path, "yaml", str(error))
+    return Buffer(PaneKind.WHOLE_FILE, model.name, path, loaded.text, "yaml", loaded, why)
 
 
 def _open_new_entry(root: Path, model: ModelFile, policy: str) -> Buffer:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tui.core.lint.settings import LintSettings
@@ -50,8 +50,6 @@ class _Context:
     dialect: str | None
     root: str
     reading: ProjectReading
-    project_wide: bool = False
-    """Rejected schema files are then reported once per file, not once per model they mention."""
 
 
 def _context(
@@ -103,15 +101,22 @@ def lint_project(
     models = [m for m in scan.models if m.enabled and (wanted is None or m.name in wanted)]
     reading = ProjectReading.of(project)
     reading.library  # loaded before forking, so every worker shares it
-    context = replace(_context(scan, settings, project.sql_dialect_source, reading, str(project.root)), project_wide=True)
+    context = _context(scan, settings, project.sql_dialect_source, reading, str(project.root))
     count = _worker_count(workers, len(models))
     if count > 1:
         per_model = _lint_in_workers(context, models, count)
     else:
         per_model = [_lint_file(context, model) for model in models]
-    rejected = [rejected_file_finding(p) for p in scan.schema.problems if p.rejected] if select is None else []
+    rejected = _rejected_files_naming_no_model(scan) if select is None else []
     findings = settings.apply([*rejected, *(finding for group in per_model for finding in group)])
     return sorted(findings, key=lambda f: (f.rule, f.model, f.path, f.line or 0, f.message))
+
+
+def _rejected_files_naming_no_model(scan: ProjectScan) -> list[Finding]:
+    """Schema files dbt would refuse that mention no model (those are reported on each model named)."""
+    names = {model.name for model in scan.models if model.enabled}
+    covered = {id(problem) for name, problem in scan.schema.named_in_rejected.items() if name in names}
+    return [rejected_file_finding(p) for p in scan.schema.problems if p.rejected and id(p) not in covered]
 
 
 def sql_approval_blockers(findings: Sequence[Finding]) -> list[Finding]:
@@ -142,7 +147,7 @@ def _lint_text(
     entry = context.scan.entry_for(model.name)
     rejected = context.scan.schema.named_in_rejected.get(model.name) if entry is None else None
     facts = ModelFacts(model, refs, sources, text, entry, rejected)
-    if rejected is not None and not context.project_wide:
+    if rejected is not None:
         findings.append(rejected_file_finding(rejected, model.name))
     findings.extend(layer_findings(facts, context.view))
     findings.extend(naming_findings(facts, context.view))

@@ -132,9 +132,10 @@ def add_entry(text: str | None, model_name: str, new_entry: str) -> str:
 
 
 def schema_file_for_new_entry(model_path: Path, policy: str = "folder") -> Path:
-    """Where a model without an entry gets one: the folder's schema file, or `<model>.yml`."""
+    """Where a model without an entry gets one: `<model>.yml` when it exists (whatever it holds, e.g.
+    only `semantic_models`), else the folder's schema file, else a new `<model>.yml`."""
     beside = model_path.with_suffix(".yml")
-    if policy == "model":
+    if policy == "model" or beside.is_file():
         return beside
     if policy != "folder":
         raise WorkbenchError(f"Unknown schema file policy {policy!r}: use 'folder' or 'model'.")

@@ -132,7 +132,8 @@ class EditorArea(Vertical):
         if not scan.schema.complete:
             return SCHEMA_PENDING
         try:
-            return open_yaml(self.root, model, scan.entry_for(model.name), self.new_entry_policy)
+            rejected = scan.schema.named_in_rejected.get(model.name)
+            return open_yaml(self.root, model, scan.entry_for(model.name), self.new_entry_policy, rejected)
         except WorkbenchError as error:
             return str(error)
 

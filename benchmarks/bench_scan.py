@@ -1,11 +1,13 @@
 """Benchmark the project scan and the model tree against dbt itself, on synthetic projects.
 
+A real-shaped project (macro-built CTEs, dispatch, a package, ~2.8 declared sources per model in a
+big shared file, deep marts folders, a disabled folder) runs beside the synthetic ones.
 For each size it prints, side by side: `dbt-workbench models DIR --json`, the first frame of the
 tree (headless, measured from process spawn), and `dbt ls` on the same project; app figures are
 cold (empty cache dir) and warm (second run, same cache dir). Every figure is a child process, timed
 from spawn to exit, with its peak RSS from `os.wait4`. Ends with a markdown table for the README.
 
-    .venv/bin/python benchmarks/bench_scan.py [--sizes 5000,20000] [--skip-dbt] [--dbt-20k]
+    .venv/bin/python benchmarks/bench_scan.py [--sizes 5000,20000] [--real-sizes 5000] [--skip-dbt] [--dbt-20k]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from real_shapes import make_real_shaped_project  # noqa: E402
 from synthetic import make_project  # noqa: E402
 
 PROJECTS = HERE / ".projects"
@@ -65,16 +68,17 @@ class Result:
 # ---------------------------------------------------------------- projects
 
 
-def project_for(models: int) -> Path:
+def project_for(models: int, real_shaped: bool = False) -> Path:
     """Reuse the generated project of this size; generating into a temp folder first means an
-    interrupted run never leaves a half-written project that looks finished."""
-    root = PROJECTS / f"models-{models}"
+    interrupted run never leaves a half-written project that looks finished. `real_shaped` dresses
+    it in real projects' shapes (benchmarks/real_shapes.py)."""
+    root = PROJECTS / (f"real-{models}" if real_shaped else f"models-{models}")
     if (root / READY_MARKER).is_file():
         return root
     PROJECTS.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(root, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f"models-{models}-", dir=PROJECTS))
-    make_project(staging / "p", models)
+    (make_real_shaped_project if real_shaped else make_project)(staging / "p", models)
     (staging / "p" / READY_MARKER).write_text(f"{models}\n", encoding="utf-8")
     (staging / "p").rename(root)
     staging.rmdir()
@@ -199,7 +203,17 @@ def prime_imports() -> None:
 # ---------------------------------------------------------------- report
 
 
-Row = tuple[int, str, "Result | None", "Result | None", str]
+@dataclass
+class Row:
+    """One line of the table: what ran on which project, and how many models it should see."""
+
+    models: int
+    shape: str
+    what: str
+    cold: Result | None
+    warm: Result | None
+    note: str
+    expected: int
 
 
 def _cell(result: Result | None) -> tuple[str, str]:
@@ -209,27 +223,28 @@ def _cell(result: Result | None) -> tuple[str, str]:
     return wall, f"{result.peak_mib:.0f} MiB"
 
 
-def _check(models: int, results: list[Result | None]) -> str:
+def _check(expected: int, results: list[Result | None]) -> str:
     done = [r for r in results if r is not None]
     errors = [r.error for r in done if r.error]
     if errors:
         return f"FAILED: {errors[0]}"
-    wrong = [r.found for r in done if r.found != models]
-    return f"saw {wrong[0]:,} of {models:,} models" if wrong else f"all {models:,} models"
+    wrong = [r.found for r in done if r.found != expected]
+    return f"saw {wrong[0]:,} of {expected:,} models" if wrong else f"all {expected:,} models"
 
 
 def markdown_table(rows: list[Row]) -> str:
-    lines = ["| models | what | cold | cold peak RSS | warm | warm peak RSS | check |",
-             "|---:|---|---:|---:|---:|---:|---|"]
-    for models, what, cold, warm, note in rows:
-        check = note or _check(models, [cold, warm])
-        lines.append(f"| {models:,} | {what} | {' | '.join(_cell(cold))} | {' | '.join(_cell(warm))} | {check} |")
+    lines = ["| models | project | what | cold | cold peak RSS | warm | warm peak RSS | check |",
+             "|---:|---|---|---:|---:|---:|---:|---|"]
+    for row in rows:
+        check = row.note or _check(row.expected, [row.cold, row.warm])
+        lines.append(f"| {row.models:,} | {row.shape} | {row.what} | {' | '.join(_cell(row.cold))} | "
+                     f"{' | '.join(_cell(row.warm))} | {check} |")
     return "\n".join(lines)
 
 
 def target_lines(rows: list[Row]) -> list[str]:
     """The issue's targets, judged on the 5,000-model rows."""
-    at_5k = {what: (cold, warm) for models, what, cold, warm, _ in rows if models == 5000}
+    at_5k = {row.what: (row.cold, row.warm) for row in rows if row.models == 5000 and row.shape == SYNTHETIC}
     if not at_5k:
         return []
     tree_cold, tree_warm = at_5k[TREE]
@@ -254,28 +269,43 @@ TREE = "tree, start to first frame (headless)"
 DBT_LS = "`dbt ls --resource-type model`"
 
 
-def bench_size(models: int, run_dbt: bool, why_not: str) -> list[Row]:
-    root = project_for(models)
+SYNTHETIC = "synthetic"
+REAL_SHAPED = "real-shaped"
+
+
+def _disabled_model_files(root: Path) -> int:
+    """The real-shaped project's legacy folder is `+enabled: false`: dbt ls does not list it."""
+    legacy = root / "models" / "legacy"
+    return sum(1 for _ in legacy.glob("*.sql")) if legacy.is_dir() else 0
+
+
+def bench_size(models: int, run_dbt: bool, why_not: str, real_shaped: bool = False) -> list[Row]:
+    root = project_for(models, real_shaped)
+    shape = REAL_SHAPED if real_shaped else SYNTHETIC
     clean_dbt_state(root)
-    print(f"\n{models:,} models: {root} ({describe_project(root)})", flush=True)
+    files = sum(1 for _ in (root / "models").rglob("*.sql"))
+    print(f"\n{models:,} models, {shape}: {root} ({describe_project(root)})", flush=True)
     rows: list[Row] = []
     for what, bench in ((MODELS_JSON, bench_models_json), (TREE, bench_first_frame)):
         cold, warm = cold_and_warm(bench, root)
-        rows.append((models, what, cold, warm, ""))
+        rows.append(Row(models, shape, what, cold, warm, "", files))
         print(f"  {what}: cold {cold.wall_s:.2f} s, warm {warm.wall_s:.2f} s", flush=True)
+    enabled = files - _disabled_model_files(root)
     if run_dbt:
         print(f"  {DBT_LS}: running (cold = no target/, warm = partial parse)...", flush=True)
         cold, warm = dbt_cold_and_warm(root)
-        rows.append((models, DBT_LS, cold, warm, ""))
+        rows.append(Row(models, shape, DBT_LS, cold, warm, "", enabled))
         print(f"  {DBT_LS}: cold {cold.wall_s:.1f} s, warm {warm.wall_s:.1f} s", flush=True)
     else:
-        rows.append((models, DBT_LS, None, None, f"not run ({why_not})"))
+        rows.append(Row(models, shape, DBT_LS, None, None, f"not run ({why_not})", enabled))
     return rows
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000", help="comma-separated model counts (default 5000,20000)")
+    parser.add_argument("--real-sizes", default="5000",
+                        help="model counts of real-shaped projects (benchmarks/real_shapes.py; default 5000)")
     parser.add_argument("--skip-dbt", action="store_true", help="do not run `dbt ls` at all")
     parser.add_argument("--dbt-20k", action="store_true", help="also run `dbt ls` above 5,000 models (minutes)")
     return parser.parse_args(argv)
@@ -294,16 +324,18 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.system()} {platform.release()}")
     prime_imports()
     rows: list[Row] = []
+    why_not = "--skip-dbt" if args.skip_dbt else "add --dbt-20k; takes minutes"
     for models in sizes:
-        run_dbt = not args.skip_dbt and (models <= 5000 or args.dbt_20k)
-        rows += bench_size(models, run_dbt, "--skip-dbt" if args.skip_dbt else "add --dbt-20k; takes minutes")
+        rows += bench_size(models, not args.skip_dbt and (models <= 5000 or args.dbt_20k), why_not)
+    for models in [int(s.replace("_", "")) for s in args.real_sizes.split(",") if s.strip()]:
+        rows += bench_size(models, not args.skip_dbt and (models <= 5000 or args.dbt_20k), why_not, real_shaped=True)
     print(f"\nMeasured on {os.cpu_count()} cores; wall time from spawn to exit (the tree: to its first painted frame); peak RSS from wait4.\n")
     print(markdown_table(rows))
     targets = target_lines(rows)
     if targets:
         print("\nTargets (5,000 models):")
         print("\n".join(targets))
-    failed = any(r is not None and r.error for row in rows for r in row[2:4])
+    failed = any(r is not None and r.error for row in rows for r in (row.cold, row.warm))
     return 1 if failed or any(line.endswith("FAIL") for line in targets) else 0
 
 

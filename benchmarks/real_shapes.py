@@ -3,8 +3,9 @@
 Real projects are not the tidy synthetic one: models build their CTEs with a project macro from
 `(name, model)` tuples, call dispatched macros and an installed package's, cast with
 `dbt.type_string()`, read `var()`s with defaults from dbt_project.yml, carry a disabled legacy
-folder, mix in warehouse syntax (Snowflake `:` paths) and, now and then, read a raw table. This
-rewrites a freshly generated project in place, seeded, so the same input gives the same files.
+folder, mix in warehouse syntax (Snowflake `:` paths) and, now and then, read a raw table. They
+also declare far more sources than they have staging models (one 235-model project had 655), in big
+shared YAML files, and nest marts folders deep. This rewrites a freshly generated project in place, seeded, so the same input gives the same files.
 
     python benchmarks/real_shapes.py DIR --models 2000
 """
@@ -119,9 +120,49 @@ def dress(root: Path, seed: int = 11) -> dict[str, int]:
     return counts
 
 
+SOURCES_PER_MODEL = 2.8
+DEEP_FOLDERS = ("finance/reporting/daily", "finance/reporting/monthly", "product/usage/sessions", "ops/support/queues")
+
+
+def _extra_sources_yaml(rng: random.Random, tables: int) -> str:
+    """One big shared sources file: many schemas, many tables, every table with columns."""
+    lines = ["version: 2", "", "sources:"]
+    per_schema = 40
+    for schema in range(0, tables, per_schema):
+        lines += [f"  - name: ext_{schema // per_schema:03d}", f"    schema: landing_{schema // per_schema:03d}",
+                  "    description: Landing tables loaded by the replication tool.", "    tables:"]
+        for index in range(schema, min(tables, schema + per_schema)):
+            lines += [f"      - name: feed_{index:05d}", f"        description: Feed number {index}.", "        columns:"]
+            for column in range(rng.randint(8, 30)):
+                lines += [f"          - name: field_{column:02d}", f"            description: Field {column} of feed {index}."]
+    return "\n".join(lines) + "\n"
+
+
+def _nest_marts(root: Path, rng: random.Random) -> int:
+    """Move a third of the marts models (SQL only; their YAML stays shared) into deep folders."""
+    moved = 0
+    for path in sorted((root / "models").rglob("*.sql")):
+        if path.name.startswith(("fct_", "dim_")) and rng.random() < 0.33:
+            target = path.parent / rng.choice(DEEP_FOLDERS) / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+            moved += 1
+    return moved
+
+
+def add_many_sources_and_deep_folders(root: Path, seed: int = 13) -> dict[str, int]:
+    rng = random.Random(seed)
+    models = sum(1 for _ in (root / "models").rglob("*.sql"))
+    tables = int(models * SOURCES_PER_MODEL)
+    folder = root / "models" / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_landing_sources.yml").write_text(_extra_sources_yaml(rng, tables), encoding="utf-8")
+    return {"extra_source_tables": tables, "nested_marts": _nest_marts(root, rng)}
+
+
 def make_real_shaped_project(root: Path, models: int, seed: int = 7) -> dict[str, int]:
     make_project(root, models, seed)
-    return dress(root)
+    return {**dress(root), **add_many_sources_and_deep_folders(root)}
 
 
 def main(argv: list[str] | None = None) -> int:

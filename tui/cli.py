@@ -206,11 +206,13 @@ def start_scan(project_dir: Path):
     from tui.core.config import load_config
     from tui.core.scan.prefetch import ScanPrefetch
     from tui.core.project.dbt_project import load_project
+    from tui.core.scan.cache import cache_dir
     from tui.core.scan.scanner import ProjectScanner
 
     project = load_project(project_dir)
     config = load_config(project.root)
-    prefetch = ScanPrefetch.start(ProjectScanner(project, config.layer_rules()).scan_models)
+    scanner = ProjectScanner(project, config.layer_rules(), render_cache_dir=cache_dir())
+    prefetch = ScanPrefetch.start(scanner.scan_models)
     return project, config, prefetch
 
 

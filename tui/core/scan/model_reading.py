@@ -9,14 +9,17 @@ a plain literal (`var('x', False) | as_bool`). No Textual here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Mapping
 
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.folder_config import FolderConfigs, ModelConfig
 from tui.core.project.jinja_extras import truthy
+from tui.core.scan.render_cache import RenderCache, RenderedFacts, text_key
 from tui.core.sql.macros import MacroLibrary, load_macro_library
 from tui.core.sql.neutral import RenderResult, render_neutral
 
@@ -41,10 +44,12 @@ class ProjectReading:
     project_vars: Mapping[str, Any] = field(default_factory=dict)
     adapter_type: str = "default"
     project: DbtProject | None = None
+    cache_dir: Path | None = None
+    """Where rendered facts are kept between runs (None: not kept)."""
 
     @classmethod
-    def of(cls, project: DbtProject) -> "ProjectReading":
-        return cls(project.folder_configs, project.vars, project.sql_dialect_source or "default", project)
+    def of(cls, project: DbtProject, cache_dir: Path | None = None) -> "ProjectReading":
+        return cls(project.folder_configs, project.vars, project.sql_dialect_source or "default", project, cache_dir)
 
     @cached_property
     def library(self) -> MacroLibrary:
@@ -66,22 +71,55 @@ class ProjectReading:
     def render(self, text: str) -> RenderResult:
         return render_neutral(text, self.adapter_type, self.library, self.project_vars)
 
+    @cached_property
+    def _render_cache(self) -> RenderCache | None:
+        if self.cache_dir is None or self.project is None:
+            return None
+        inputs = hashlib.blake2b(digest_size=16)
+        inputs.update(self.library.fingerprint().encode())
+        inputs.update(repr(sorted(self.project_vars.items(), key=lambda item: str(item[0]))).encode())
+        inputs.update(self.adapter_type.encode())
+        return RenderCache(self.project.root, self.cache_dir, inputs.hexdigest())
+
+    def rendered_facts(self, text: str) -> RenderedFacts:
+        """Render once per distinct text and project inputs; later runs read the cache."""
+        cache = self._render_cache
+        key = text_key(text) if cache is not None else ""
+        facts = cache.get(key) if cache is not None else None
+        if facts is None:
+            facts = _facts_of(self.render(text))
+            if cache is not None:
+                cache.put(key, facts)
+        return facts
+
+    def save_cache(self) -> None:
+        if self.cache_dir is not None and "_render_cache" in self.__dict__ and self._render_cache is not None:
+            self._render_cache.save()
+
     def verdict(self, folders: tuple[str, ...], name: str, text: str) -> ModelVerdict:
         """Folder configs, then the model's own config(enabled=...), then rendered lineage."""
         config = self.folder_configs.for_model(folders, name) if not self.folder_configs.empty else ModelConfig()
-        rendered: RenderResult | None = None
-        if "enabled" in text and _ENABLED_ANY.search(text):
-            literal = _ENABLED_LITERAL.search(text)
-            if literal is not None:
-                enabled: Any = literal.group(1).lower() == "true"
-            else:
-                rendered = self.render(text)
-                enabled = rendered.config.get("enabled", True) if rendered.sql is not None else True
-            config = _with_enabled(config, truthy(enabled) if isinstance(enabled, str) else bool(enabled))
-        if self.calls_lineage_macro(text):
-            rendered = rendered or self.render(text)
-            return ModelVerdict(config, rendered.refs, rendered.sources)
+        needs_enabled = "enabled" in text and _ENABLED_ANY.search(text) is not None
+        literal = _ENABLED_LITERAL.search(text) if needs_enabled else None
+        if literal is not None:
+            config = _with_enabled(config, literal.group(1).lower() == "true")
+        hides_lineage = self.calls_lineage_macro(text)
+        if not hides_lineage and (literal is not None or not needs_enabled):
+            return ModelVerdict(config)
+        facts = self.rendered_facts(text)
+        if needs_enabled and literal is None:
+            config = _with_enabled(config, True if facts.enabled is None else facts.enabled)
+        if hides_lineage:
+            return ModelVerdict(config, facts.refs, facts.sources)
         return ModelVerdict(config)
+
+
+def _facts_of(rendered: RenderResult) -> RenderedFacts:
+    """The enabled flag as dbt reads it (a string through as_bool's rules) and the render's lineage."""
+    enabled: Any = rendered.config.get("enabled") if rendered.sql is not None else None
+    if isinstance(enabled, str):
+        enabled = truthy(enabled)
+    return RenderedFacts(None if enabled is None else bool(enabled), tuple(rendered.refs), tuple(rendered.sources))
 
 
 def _with_enabled(config: ModelConfig, enabled: bool) -> ModelConfig:

@@ -26,18 +26,21 @@ LINEAGE_FROM_MANIFEST = "manifest"
 class ProjectScanner:
     """Scans one project; keep it for a rescan so the schema cache stays warm in memory."""
 
-    def __init__(self, project: DbtProject, rules: LayerRules | None = None, cache: SchemaCache | None = None):
+    def __init__(self, project: DbtProject, rules: LayerRules | None = None, cache: SchemaCache | None = None,
+                 render_cache_dir: Path | None = None):
         self.project = project
         self.rules = rules or LayerRules()
         self.cache = cache
         self._found: FoundFiles | None = None
-        self.reading = ProjectReading.of(project)
+        self._render_cache_dir = render_cache_dir or (cache.path.parent if cache is not None else None)
 
     def scan_models(self) -> ProjectScan:
         """Every model file with its layer and lineage; the schema index is left empty."""
         root = self.project.root
         self._found = walk_model_dirs(root, self.project.model_dirs())
-        models = [read_model(root, base, path, self.rules, self.reading) for base, path in self._found.models]
+        reading = ProjectReading.of(self.project, self._render_cache_dir)  # fresh: macros may have changed
+        models = [read_model(root, base, path, self.rules, reading) for base, path in self._found.models]
+        reading.save_cache()
         lineage = LINEAGE_FROM_TEXT
         if is_fresh(self.project.manifest_path, self._found.newest_mtime):
             merged = _with_manifest_lineage(models, self.project)

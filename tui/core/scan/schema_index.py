@@ -14,7 +14,7 @@ import yaml
 
 from tui.core.project.records import FileProblem, SchemaEntry, SourceTable
 from tui.core.scan.model_files import decode_text
-from tui.core.project.yaml_load import compose_yaml, problem_from
+from tui.core.project.yaml_load import collector_paused, compose_yaml, problem_from
 
 TEST_KEYS = ("data_tests", "tests")
 COLUMN_KEY_TESTS = frozenset({"unique", "not_null"})
@@ -39,7 +39,15 @@ class SchemaFileIndex:
 
 
 def index_schema_text(rel_path: str, data: bytes) -> SchemaFileIndex:
-    """Index one file's bytes; a YAML error becomes a located problem, not an exception."""
+    """Index one file's bytes; a YAML error becomes a located problem, not an exception.
+
+    The node tree of a big file is millions of objects: the collector stays paused until it is
+    dropped (see collector_paused)."""
+    with collector_paused():
+        return _index_text(rel_path, data)
+
+
+def _index_text(rel_path: str, data: bytes) -> SchemaFileIndex:
     text, decode_problem = decode_text(data)
     if decode_problem:
         return SchemaFileIndex(problem=FileProblem(rel_path, decode_problem))

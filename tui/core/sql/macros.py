@@ -9,6 +9,7 @@ scan renders only the models that need it. No Textual here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -48,6 +49,14 @@ class MacroLibrary:
     def find(self, namespace: str, name: str) -> MacroFile | None:
         index = self.by_namespace.get(namespace, {}).get(name)
         return None if index is None else self.files[index]
+
+    def fingerprint(self) -> str:
+        """A hash of every macro file's path and text: what a render's result depends on."""
+        digest = hashlib.blake2b(digest_size=16)
+        for macro_file in self.files:
+            digest.update(macro_file.path.encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(macro_file.text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
 
     @property
     def package_names(self) -> list[str]:

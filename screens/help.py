@@ -24,7 +24,11 @@ TREE_KEYS: tuple[HelpRow, ...] = (
     ("^z / ^y", "", "In an editor: undo / redo"),
     ("^p", "", "Command palette: every action by name"),
 )
-LEGEND = "Tree markers: ✎ documented (the YAML entry has a description), ✓ tested (model or column tests)."
+LEGEND = (
+    "Tree markers: ✎ documented (the YAML entry has a description), ✓ tested (model or column tests), "
+    "· in their place when not (·· neither); after the name ✗ a lint error, ⚠ a lint warning, ! a file "
+    "problem; a struck-through name is a disabled model. Press m when most models sit in Other."
+)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -16,6 +16,7 @@ from typing import Callable
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,14 +25,18 @@ from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import get_current_worker
 
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
+from screens.layers import LayerMappingScreen
 from screens.lint import LintScreen
 from tui.bindings import bindings_for
 from tui.core.commands import MAIN_COMMANDS
-from tui.core.config import WorkbenchConfig
+from tui.core.config import WorkbenchConfig, load_config, save_layer_mapping
+from tui.core.errors import ConfigError
 from tui.core.files import remove_stale_temp_files
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
+from tui.core.project.layer_suggestion import MappingRow, mapping_of, suggest_layers
+from tui.core.project.layers import Layer
 from tui.core.project.records import ModelFile, ProjectScan, SchemaIndex
 from tui.core.scan.cache import SchemaCache
 from tui.core.scan.prefetch import ScanPrefetch
@@ -92,6 +97,7 @@ class MainScreen(Screen[None]):
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.problems_told = False
+        self.layers_offered = False
         self.stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -169,6 +175,21 @@ class MainScreen(Screen[None]):
             self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
         elif self.open_model is None and isinstance(self.summary.subject, str):
             self.summary.subject = ""
+        self._offer_layer_mapping()
+
+    def _offer_layer_mapping(self) -> None:
+        """Once a session: tell the user when the layers do not fit the project, and the key."""
+        if self.layers_offered or self.scan is None:
+            return
+        suggestion = suggest_layers(self.scan.models)
+        if suggestion is None:
+            return
+        self.layers_offered = True
+        key = self.app.get_key_display(Binding(self.config.keys.get("layer_mapping", "m"), "layer_mapping"))
+        self.notify(
+            f"{suggestion.other} of {suggestion.total} models are in Other. Press {key} to review a layer "
+            "mapping from this project's folders and prefixes.", title="Layers", timeout=12,
+        )
 
     @on(SchemaIndexed)
     def schema_indexed(self, message: SchemaIndexed) -> None:
@@ -329,6 +350,35 @@ class MainScreen(Screen[None]):
         elif panel.project_state is ProjectLintState.FAILED:
             title += f" (the last project lint failed: {panel.project_problem})"
         self.app.push_screen(LintScreen(findings, title), self._open_finding)
+
+    def action_layer_mapping(self) -> None:
+        if self.scan is None:
+            return
+        suggestion = suggest_layers(self.scan.models)
+        if suggestion is None:
+            other = sum(1 for m in self.scan.models if m.enabled and m.layer is Layer.OTHER)
+            self.notify(f"The layers fit this project: {other} of {len(self.scan.models)} models are in Other.")
+            return
+        screen = LayerMappingScreen(suggestion, list(self.scan.models), self.config.layer_rules())
+        self.app.push_screen(screen, self._save_layer_mapping)
+
+    def _save_layer_mapping(self, rows: list[MappingRow] | None) -> None:
+        if rows is None:
+            return
+        prefixes, folders = mapping_of(rows)
+        if not prefixes and not folders:
+            self.notify("Nothing to save: every row was left in Other.")
+            return
+        try:
+            path = save_layer_mapping(self.project.root, prefixes, folders)
+            self.config = load_config(self.project.root)
+        except ConfigError as error:
+            self.notify(str(error), title="Layers not saved", severity="error", timeout=10)
+            return
+        self.scanner = ProjectScanner(self.project, self.config.layer_rules(), SchemaCache(self.project.root))
+        self.lint_panel.settings = self.config.lint_settings()
+        self.notify(f"Saved {len(prefixes) + len(folders)} layer rule(s) to {path.name}; reading the project again.")
+        self.scan_project()
 
     def action_edit_sql(self) -> None:
         self._not_in_text_field()

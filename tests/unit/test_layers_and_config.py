@@ -77,9 +77,20 @@ def test_project_file_overrides_user_file(tmp_path: Path) -> None:
         ("layers: {prefixes: [\n", "not valid YAML: line"),
         ("editor:\n  new_entry_file: nearby\n", "editor.new_entry_file must be one of: folder, model"),
         ("editor:\n  new_entry: folder\n", "unknown setting 'editor.new_entry'"),
+        ("layers:\n  base_prefixes: base_\n", "layers.base_prefixes must be a list of name prefixes"),
+        ("layers:\n  base_counts_as_staging: sometimes\n", "layers.base_counts_as_staging must be true or false"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "dbt-workbench.yml").write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(")):
         load_config(tmp_path, environ={"XDG_CONFIG_HOME": str(tmp_path / "none")})
+
+
+def test_base_sub_layer_is_configured(tmp_path: Path) -> None:
+    (tmp_path / "dbt-workbench.yml").write_text("layers:\n  base_prefixes: [src_]\n  base_counts_as_staging: true\n")
+    rules = load_config(tmp_path, environ={"XDG_CONFIG_HOME": str(tmp_path / "none")}).layer_rules()
+    assert rules.classify("src_orders", ()) is Layer.STAGING and rules.is_base("src_orders")
+    assert rules.classify("base_orders", ()) is Layer.OTHER and not rules.is_base("base_orders")
+    assert rules.base_counts_as_staging
+    assert LayerRules().is_base("base_orders") and not LayerRules().base_counts_as_staging

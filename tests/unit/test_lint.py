@@ -12,6 +12,7 @@ from tui.core.lint.run import lint_model, lint_project, sql_approval_blockers
 from tui.core.lint.rules import RULES, Finding, Severity
 from tui.core.lint.settings import LintIgnore, LintSettings
 from tui.core.project.dbt_project import load_project
+from tui.core.project.layers import LayerRules
 from tui.core.scan.scanner import ProjectScanner
 
 Row = tuple[str, str, str, int | None]
@@ -51,8 +52,7 @@ EXPECTED: dict[str, list[Row]] = {
     "fct_model_directories": [
         ("fct_model_directories", "int_misplaced", "models/staging/int_misplaced.sql", None),
         ("fct_model_directories", "stg_wrong", "models/marts/stg_wrong.sql", None),
-        ("fct_model_naming_conventions", "int_misplaced", "models/staging/int_misplaced.sql", None),
-        ("fct_model_naming_conventions", "stg_wrong", "models/marts/stg_wrong.sql", None),
+        # flagged once, by the directory rule: not a second time for the name
     ],
     "fct_undocumented_models": [
         ("fct_missing_primary_key_tests", "stg_b", "models/staging/stg_b.sql", None),
@@ -205,3 +205,27 @@ def test_a_model_too_large_to_parse_is_not_checked_and_says_why(demo_root: Path)
     found = [f for f in findings if f.rule == "not_checked"]
     assert len(found) == 1 and "too large to parse" in found[0].message
     assert not [f for f in findings if f.rule == "hard_coded_relation"]  # never reported clean either
+
+
+def test_base_models_are_their_own_sub_layer_of_staging() -> None:
+    """As dbt-project-evaluator: stg_ reading base_ is not staging on staging, unless the team says so."""
+    root = FIXTURES / "lint" / "base_sub_layer"
+    assert _rows(_lint(root)) == []
+    strict = LintSettings(LayerRules.with_overrides(base_counts_as_staging=True))
+    assert _rows(_lint(root, strict)) == [
+        ("fct_staging_dependent_on_staging", "stg_raw__orders", "models/staging/stg_raw__orders.sql", 2),
+    ]
+    no_base = LintSettings(LayerRules.with_overrides(base_prefixes=()))
+    assert [row[:2] for row in _rows(_lint(root, no_base))] == [
+        ("fct_model_naming_conventions", "base_raw__orders"),  # in staging by its folder only
+        ("fct_staging_dependent_on_staging", "stg_raw__orders"),
+    ]
+
+
+def test_naming_finding_names_the_layer_and_its_prefixes() -> None:
+    findings = _lint(FIXTURES / "lint" / "fct_model_naming_conventions")
+    orders = next(f for f in findings if f.model == "orders")
+    assert orders.message == (
+        "orders is in the marts layer (in a marts folder) but its name does not start with "
+        "dim_ or fct_, the prefixes that layer expects"
+    )

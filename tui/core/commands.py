@@ -55,6 +55,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
+    Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
     Command("edit_sql", "e", "screen.edit_sql", "Edit SQL", "Put the cursor in the model's SQL", priority=True),
     Command("edit_yaml", "y", "screen.edit_yaml", "Edit YAML", "Put the cursor in the model's YAML entry", priority=True),
     Command("save", "ctrl+o", "screen.save", "Save", "Write modified panes (a file changed elsewhere is never overwritten silently)"),
@@ -89,6 +90,13 @@ LINT_SCREEN_COMMANDS: tuple[Command, ...] = (
     Command("close_lint", "escape,q", "screen.dismiss(None)", "Close", "Close the lint screen"),
 )
 
+LAYER_MAPPING_COMMANDS: tuple[Command, ...] = (
+    Command("layers_next", "space,right", "screen.cycle(1)", "Next layer", "Give the row under the cursor the next layer", priority=True),
+    Command("layers_previous", "left", "screen.cycle(-1)", "Previous layer", "Give the row under the cursor the previous layer", priority=True),
+    Command("layers_accept", "a", "screen.accept", "Accept & save", "Save the mapping to dbt-workbench.yml and read the project again"),
+    Command("layers_cancel", "escape", "screen.dismiss(None)", "Cancel", "Close without saving anything"),
+)
+
 ALL_COMMANDS: tuple[Command, ...] = (
     *APP_COMMANDS,
     *MAIN_COMMANDS,
@@ -97,5 +105,6 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *PROMPT_COMMANDS,
     *HELP_COMMANDS,
     *LINT_SCREEN_COMMANDS,
+    *LAYER_MAPPING_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

@@ -11,6 +11,8 @@ Nothing is read from the environment at import time; `load_config` is called wit
     layers:
       prefixes: {prep_: staging, mart_: marts}   # name prefix -> layer
       folders: {sources: staging, workspaces: other}  # folder name -> layer
+      base_prefixes: [base_]       # staging's base sub-layer (in Staging)
+      base_counts_as_staging: false  # false: stg_ reading base_ is fine (as dbt-project-evaluator)
     keys:
       filter: ctrl+f                               # binding id -> key(s), comma separated
                                                    # (ids: tui.core.commands.COMMAND_IDS)
@@ -38,6 +40,7 @@ import yaml
 
 from tui.core.commands import COMMAND_IDS
 from tui.core.errors import ConfigError
+from tui.core.files import SaveFailed, atomic_write_bytes
 from tui.core.lint.rules import RULES, SEVERITY_CHOICES
 from tui.core.lint.settings import LintIgnore, LintSettings
 from tui.core.project.layers import Layer, LayerRules, parse_layer
@@ -47,7 +50,7 @@ PROJECT_CONFIG_FILE = "dbt-workbench.yml"
 _SECTIONS = {"layers", "keys", "editor", "lint"}
 _LINT_KEYS = {"severity", "ignore"}
 _IGNORE_KEYS = {"model", "rule", "reason"}
-_LAYER_KEYS = {"prefixes", "folders"}
+_LAYER_KEYS = {"prefixes", "folders", "base_prefixes", "base_counts_as_staging"}
 _EDITOR_KEYS = {"new_entry_file"}
 NEW_ENTRY_POLICIES = ("folder", "model")
 
@@ -58,6 +61,9 @@ class WorkbenchConfig:
 
     layer_prefixes: Mapping[str, Layer] = field(default_factory=dict)
     layer_folders: Mapping[str, Layer] = field(default_factory=dict)
+    base_prefixes: tuple[str, ...] | None = None
+    """Prefixes of staging's base sub-layer (None: the default, base_)."""
+    base_counts_as_staging: bool = False
     keys: Mapping[str, str] = field(default_factory=dict)
     new_entry_file: str = "folder"
     lint_severity: Mapping[str, str] = field(default_factory=dict)
@@ -66,7 +72,9 @@ class WorkbenchConfig:
     sources: tuple[Path, ...] = ()
 
     def layer_rules(self) -> LayerRules:
-        return LayerRules.with_overrides(self.layer_prefixes, self.layer_folders)
+        return LayerRules.with_overrides(
+            self.layer_prefixes, self.layer_folders, self.base_prefixes, self.base_counts_as_staging
+        )
 
     def lint_settings(self) -> LintSettings:
         return LintSettings(self.layer_rules(), self.lint_severity, self.lint_ignores)
@@ -110,6 +118,10 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     _reject_unknown(layers, _LAYER_KEYS, path, "layers.")
     prefixes = _layer_map(_mapping(layers.get("prefixes"), path, "layers.prefixes"), path, "layers.prefixes")
     folders = _layer_map(_mapping(layers.get("folders"), path, "layers.folders"), path, "layers.folders")
+    base_prefixes = _base_prefixes(layers.get("base_prefixes", config.base_prefixes), path)
+    base_counts = layers.get("base_counts_as_staging", config.base_counts_as_staging)
+    if not isinstance(base_counts, bool):
+        raise ConfigError(f"{path}: layers.base_counts_as_staging must be true or false.")
     keys = _keys(_mapping(data.get("keys"), path, "keys"), path)
     editor = _mapping(data.get("editor"), path, "editor")
     _reject_unknown(editor, _EDITOR_KEYS, path, "editor.")
@@ -123,6 +135,8 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     return WorkbenchConfig(
         layer_prefixes={**config.layer_prefixes, **prefixes},
         layer_folders={**config.layer_folders, **folders},
+        base_prefixes=base_prefixes,
+        base_counts_as_staging=base_counts,
         keys={**config.keys, **keys},
         new_entry_file=policy,
         lint_severity={**config.lint_severity, **severity},
@@ -155,6 +169,14 @@ def _layer_map(data: dict[str, Any], path: Path, where: str) -> dict[str, Layer]
         except ValueError as error:
             raise ConfigError(f"{path}: {where}.{key}: {error}.") from None
     return result
+
+
+def _base_prefixes(value: Any, path: Path) -> tuple[str, ...] | None:
+    if value is None or isinstance(value, tuple):
+        return value
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(f"{path}: layers.base_prefixes must be a list of name prefixes such as [base_].")
+    return tuple(item.strip().lower() for item in value)
 
 
 def _keys(data: dict[str, Any], path: Path) -> dict[str, str]:
@@ -208,3 +230,55 @@ def _lint_ignores(value: Any, path: Path) -> list[LintIgnore]:
         rule = _known_rule(item["rule"], path, where)
         ignores.append(LintIgnore(item["model"].strip(), rule, item["reason"].strip()))
     return ignores
+
+
+def save_layer_mapping(project_root: Path, prefixes: Mapping[str, Layer], folders: Mapping[str, Layer]) -> Path:
+    """Add prefixes and folders to the project's `layers:` section, touching no other line.
+
+    A missing file is created; a file without `layers:` gets the section appended; an existing
+    section is rewritten with the new keys merged in (its other settings kept). The result is
+    checked as a configuration before it is written; raises ConfigError, and writes nothing, when
+    the file cannot be read or the result would not load.
+    """
+    path = project_root / PROJECT_CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Cannot read {path}: {error}") from error
+    data = _parse_file(path) if text.strip() else {}
+    layers = dict(_mapping(data.get("layers"), path, "layers"))
+    for key, added in (("prefixes", prefixes), ("folders", folders)):
+        merged = {**_mapping(layers.get(key), path, f"layers.{key}"), **{k: v.value for k, v in added.items()}}
+        if merged:
+            layers[key] = merged
+    block = yaml.safe_dump({"layers": layers}, sort_keys=False, default_flow_style=False)
+    new_text = _with_top_level_block(text, "layers", block)
+    _merge(WorkbenchConfig(), _parsed_text(new_text, path), path)
+    try:
+        atomic_write_bytes(path, new_text.encode("utf-8"))
+    except (OSError, SaveFailed) as error:
+        raise ConfigError(f"Cannot write {path}: {error}") from error
+    return path
+
+
+def _parsed_text(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} would not be valid YAML: {problem_from(error).describe()}") from error
+    return data if isinstance(data, dict) else {}
+
+
+def _with_top_level_block(text: str, key: str, block: str) -> str:
+    """Replace the lines of a top-level key (key line to the end of its value), or append the block."""
+    root = yaml.compose(text) if text.strip() else None
+    lines = text.splitlines(keepends=True)
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                start = key_node.start_mark.line
+                end_mark = value_node.end_mark
+                end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
+                return "".join([*lines[:start], block, *lines[end:]])
+    separator = "" if not text or text.endswith("\n") else "\n"
+    return text + separator + ("\n" if text.strip() else "") + block

@@ -152,6 +152,12 @@ class LayerView:
                 return self.rules.prefixes[prefix]
         return Layer.OTHER if lowered.startswith(OTHER_PREFIXES) else None
 
+    def staging_on_staging(self, child: str, parent: str) -> bool:
+        """Two staging models; one of the base sub-layer counts only if the team says so."""
+        if self.rules.base_counts_as_staging:
+            return True
+        return not (self.rules.is_base(child) or self.rules.is_base(parent))
+
     def prefixes_for(self, layer: Layer) -> list[str]:
         prefixes = sorted(prefix for prefix, named in self.rules.prefixes.items() if named is layer)
         return [*prefixes, *OTHER_PREFIXES] if layer is Layer.OTHER else prefixes
@@ -183,7 +189,7 @@ def layer_findings(facts: ModelFacts, view: LayerView) -> Iterator[Finding]:
     name = facts.model.name
     for ref in facts.refs:
         parent = view.layer_of.get(ref)
-        if layer is Layer.STAGING and parent is Layer.STAGING:
+        if layer is Layer.STAGING and parent is Layer.STAGING and view.staging_on_staging(name, ref):
             message = f"staging model {name} reads staging model {ref}; staging models read sources only"
             yield _finding(STAGING_ON_STAGING, facts, message, ref_line(facts.text, ref))
         elif layer is Layer.STAGING and parent in (Layer.INTERMEDIATE, Layer.MARTS):
@@ -207,17 +213,20 @@ def layer_findings(facts: ModelFacts, view: LayerView) -> Iterator[Finding]:
 
 
 def naming_findings(facts: ModelFacts, view: LayerView) -> Iterator[Finding]:
-    """Prefix against folder, both ways round (see the module docstring)."""
+    """Prefix against folder, both ways round (see the module docstring). A model whose prefix
+    names another layer than its folder is reported once, by the directory rule."""
     name = facts.model.name
     folder_layer = view.folder_layer(facts.model)
-    expected = view.prefixes_for(folder_layer)
-    if not name.lower().startswith(tuple(expected)) and expected:
-        outside = folder_layer is Layer.OTHER
-        where = "outside the layer folders" if outside else f"in {_a(folder_layer.value)} folder"
-        message = f"{name} is {where} but its name does not start with {' or '.join(expected)}"
-        yield _finding(NAMING, facts, message, None)
     prefix_layer = view.prefix_layer(name)
-    if prefix_layer is not None and prefix_layer is not folder_layer:
+    expected = view.prefixes_for(folder_layer)
+    misplaced = prefix_layer is not None and prefix_layer is not folder_layer
+    if expected and not misplaced and not name.lower().startswith(tuple(expected)):
+        layer = facts.model.layer
+        where = "outside the layer folders" if folder_layer is Layer.OTHER else f"in {_a(folder_layer.value)} folder"
+        message = (f"{name} is in the {layer.value} layer ({where}) but its name does not start with "
+                   f"{' or '.join(expected)}, the prefixes that layer expects")
+        yield _finding(NAMING, facts, message, None)
+    if misplaced:
         where = f"{_a(folder_layer.value)} folder" if folder_layer is not Layer.OTHER else "no layer folder"
         message = f"{name} is named as {_a(prefix_layer.value)} model but lives in {where} ({facts.model.path})"
         yield _finding(DIRECTORIES, facts, message, None)

@@ -1,4 +1,9 @@
-"""Which layer a model belongs to: by name prefix first, then by any folder in its path."""
+"""Which layer a model belongs to: by name prefix first, then by any folder in its path.
+
+`base_` models are staging's own sub-layer: they sit in Staging, and whether a staging model
+reading one is "staging on staging" is the team's choice (`base_counts_as_staging`); by default it
+is not, as in dbt-project-evaluator, which gives base models a type of their own.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ DEFAULT_PREFIXES: Mapping[str, Layer] = {
     "fct_": Layer.MARTS,
     "dim_": Layer.MARTS,
 }
+DEFAULT_BASE_PREFIXES: tuple[str, ...] = ("base_",)
 DEFAULT_FOLDERS: Mapping[str, Layer] = {
     "staging": Layer.STAGING,
     "intermediate": Layer.INTERMEDIATE,
@@ -50,14 +56,29 @@ class LayerRules:
 
     prefixes: Mapping[str, Layer] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     folders: Mapping[str, Layer] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+    base_prefixes: tuple[str, ...] = DEFAULT_BASE_PREFIXES
+    base_counts_as_staging: bool = False
 
     @classmethod
     def with_overrides(
-        cls, prefixes: Mapping[str, Layer] | None = None, folders: Mapping[str, Layer] | None = None
+        cls,
+        prefixes: Mapping[str, Layer] | None = None,
+        folders: Mapping[str, Layer] | None = None,
+        base_prefixes: tuple[str, ...] | None = None,
+        base_counts_as_staging: bool = False,
     ) -> LayerRules:
-        merged_prefixes = {**DEFAULT_PREFIXES, **{k.lower(): v for k, v in (prefixes or {}).items()}}
+        base = tuple(p.lower() for p in (DEFAULT_BASE_PREFIXES if base_prefixes is None else base_prefixes))
+        merged_prefixes = {
+            **{k: v for k, v in DEFAULT_PREFIXES.items() if k not in DEFAULT_BASE_PREFIXES or k in base},
+            **{prefix: Layer.STAGING for prefix in base},
+            **{k.lower(): v for k, v in (prefixes or {}).items()},
+        }
         merged_folders = {**DEFAULT_FOLDERS, **{k.lower(): v for k, v in (folders or {}).items()}}
-        return cls(merged_prefixes, merged_folders)
+        return cls(merged_prefixes, merged_folders, base, base_counts_as_staging)
+
+    def is_base(self, model_name: str) -> bool:
+        """A model of staging's base sub-layer (by its prefix)."""
+        return model_name.lower().startswith(self.base_prefixes) if self.base_prefixes else False
 
     def classify(self, model_name: str, folders: Sequence[str]) -> Layer:
         """The prefix wins (longest first); else the innermost folder that names a layer; else OTHER."""

@@ -18,7 +18,7 @@ from tui.core.project.records import FileProblem, ModelFile, ProjectScan, Source
 from tui.core.project.layers import Layer
 from tui.core.lint.rules import Severity
 
-LEGEND = "✎ docs  ✓ tests  ⚠ lint"
+LEGEND = "✎ docs ✓ tests ·· none ✗⚠ lint"
 LAZY_ABOVE = 300
 """Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
 

@@ -28,7 +28,7 @@ from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.layers import LayerMappingScreen
 from screens.lint import LintScreen
 from tui.bindings import bindings_for
-from tui.core.commands import MAIN_COMMANDS
+from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig, load_config, save_layer_mapping
 from tui.core.errors import ConfigError
 from tui.core.files import remove_stale_temp_files
@@ -57,7 +57,7 @@ class MainScreen(Screen[None]):
 
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#tree"
-    BINDINGS = bindings_for(MAIN_COMMANDS)
+    BINDINGS = [*bindings_for(APP_COMMANDS, qualified=True), *bindings_for(MAIN_COMMANDS)]
     COMMANDS_LIST = MAIN_COMMANDS
 
     scan: reactive[ProjectScan | None] = reactive(None, always_update=True, init=False)
@@ -335,6 +335,10 @@ class MainScreen(Screen[None]):
 
     def action_focus_tree(self) -> None:
         self.tree_panel.tree.focus()
+
+    def action_focus_lint(self) -> None:
+        self._not_in_text_field()
+        self.lint_panel.focus()
 
     def action_rescan(self) -> None:
         self.notify("Reading the project again...")

@@ -28,7 +28,7 @@ async def test_hard_coded_relation_shows_in_panel_and_tree(demo_project: Path) -
     app = open_app(demo_project)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        assert "·· fct_shortcut ✗" in tree_labels(app.screen.query_one(ModelTree))
+        assert "··✗ fct_shortcut" in tree_labels(app.screen.query_one(ModelTree))
         await pilot.press("slash", *"shortcut", "enter")
         await settle(pilot)
         assert highlighted_model(app) == "fct_shortcut"

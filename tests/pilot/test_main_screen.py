@@ -57,9 +57,9 @@ async def test_tree_groups_models_by_layer_with_counts_and_markers(demo_project:
         labels = tree_labels(app.screen.query_one(ModelTree))
         groups = [label for label in labels if "(" in label]
         assert groups == ["Sources (3)", "raw (3)", "Staging (3)", "Intermediate (2)", "Marts (3)"]
-        assert "✎✓ stg_cases" in labels
-        assert "·· int_reviewer_workload ⚠" in labels  # no YAML entry at all: lint warns
-        assert "✎· dim_cases ⚠" in labels  # documented, no tests: no primary-key test
+        assert "✎✓  stg_cases" in labels
+        assert "··⚠ int_reviewer_workload" in labels  # no YAML entry at all: lint warns
+        assert "✎·⚠ dim_cases" in labels  # documented, no tests: no primary-key test
         assert app.sub_title == "dev · duckdb"
         assert app.title == "dbt-workbench · workbench_demo"
 
@@ -110,7 +110,7 @@ async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
         await pilot.press(*"fcd")
         await settle(pilot)
         models = [label for label in tree_labels(tree) if "(" not in label]
-        assert models == ["✎✓ fct_case_decisions"]
+        assert models == ["✎✓  fct_case_decisions"]
         await pilot.press("enter")
         await settle(pilot)
         assert app.focused is tree
@@ -119,7 +119,7 @@ async def test_filter_narrows_the_tree_as_you_type(demo_project: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not box.display and box.value == ""
-        assert len([label for label in tree_labels(tree) if label.endswith(("stg_cases", "dim_cases ⚠"))]) == 2
+        assert len([label for label in tree_labels(tree) if label.endswith(("stg_cases", "dim_cases"))]) == 2
         assert highlighted_model(app) == "fct_case_decisions"  # the cursor stays on the model
 
 
@@ -209,8 +209,8 @@ async def test_yaml_error_is_marked_and_the_tree_still_opens(demo_project: Path)
         labels = tree_labels(app.screen.query_one(ModelTree))
         assert "Problems (1)" in labels
         assert "! models/marts/dim_reviewers.yml:5" in labels
-        assert "·· dim_reviewers ✗" in labels  # an error: dbt would refuse the file its entry is in
-        assert "✎✓ fct_case_decisions" in labels
+        assert "··✗ dim_reviewers" in labels  # an error: dbt would refuse the file its entry is in
+        assert "✎✓  fct_case_decisions" in labels
 
 
 async def test_rescan_picks_up_a_new_model(demo_project: Path) -> None:
@@ -220,7 +220,7 @@ async def test_rescan_picks_up_a_new_model(demo_project: Path) -> None:
         (demo_project / "models/marts/fct_appeals.sql").write_text("select * from {{ ref('fct_case_decisions') }}\n")
         await pilot.press("r")
         await settle(pilot)
-        assert "·· fct_appeals ⚠" in tree_labels(app.screen.query_one(ModelTree))
+        assert "··⚠ fct_appeals" in tree_labels(app.screen.query_one(ModelTree))
 
 
 async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:
@@ -236,9 +236,9 @@ async def test_tree_keeps_keyboard_collapse_state(demo_project: Path) -> None:
         await pilot.press("r")
         await settle(pilot)
         labels = tree_labels(tree)
-        assert "·· fct_appeals ⚠" in labels  # the tree was rebuilt from the new scan...
+        assert "··⚠ fct_appeals" in labels  # the tree was rebuilt from the new scan...
         assert labels[0] == "Sources (3)" and "raw (3)" not in labels  # ...with Sources still collapsed
-        assert "✎✓ stg_cases" in labels  # and the other groups still open
+        assert "✎✓  stg_cases" in labels  # and the other groups still open
 
 
 async def test_big_project_opens_with_folders_collapsed_and_fills_them_on_expand(tmp_path: Path) -> None:

@@ -56,3 +56,23 @@ def test_conflict_dialog_80x24(snap_compare, demo_project: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=make_conflict)
+
+
+def test_main_screen_60x20(snap_compare, demo_project: Path) -> None:
+    assert snap_compare(open_app(demo_project), terminal_size=(60, 20), run_before=wait_for_scan)
+
+
+def test_layer_mapping_80x24(snap_compare, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    for folder, prefix, count in (("sources", "crm_", 4), ("prep", "prep_", 3), ("reports", "rpt_", 2)):
+        (root / "models" / folder).mkdir(parents=True)
+        for n in range(count):
+            (root / "models" / folder / f"{prefix}table_{n}.sql").write_text("select 1 as id\n")
+    (root / "dbt_project.yml").write_text("name: shop\nversion: '1.0.0'\nprofile: shop\nmodel-paths: [models]\n")
+
+    async def open_mapping(pilot) -> None:
+        await wait_for_scan(pilot)
+        await pilot.press("m")
+        await wait_for_scan(pilot)
+
+    assert snap_compare(open_app(root), terminal_size=(80, 24), run_before=open_mapping)

@@ -48,17 +48,19 @@ APP_COMMANDS: tuple[Command, ...] = (
 )
 
 MAIN_COMMANDS: tuple[Command, ...] = (
+    # The footer shows these in this order after Help and Quit; at 80 columns the last ones drop off.
+    Command("save", "ctrl+o", "screen.save", "Save", "Write modified panes (a file changed elsewhere is never overwritten silently)"),
     # A priority binding: "/fct" typed fast must land in the box, not in the tree it replaces.
     Command("filter", "slash", "screen.filter", "Filter", "Narrow the model tree by fuzzy name match", priority=True),
     Command("clear_filter", "escape", "screen.clear_filter", "Back to tree", "Clear the filter, leave an editor: back to the tree", show=False),
     Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
+    Command("focus_lint", "f", "screen.focus_lint", "Findings", "Move the focus to the open model's findings (enter: go to the line)", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
     Command("edit_sql", "e", "screen.edit_sql", "Edit SQL", "Put the cursor in the model's SQL", priority=True),
     Command("edit_yaml", "y", "screen.edit_yaml", "Edit YAML", "Put the cursor in the model's YAML entry", priority=True),
-    Command("save", "ctrl+o", "screen.save", "Save", "Write modified panes (a file changed elsewhere is never overwritten silently)"),
     Command("revert", "ctrl+r", "screen.revert", "Revert", "Drop the focused pane's edits and reload it from disk"),
     Command("goto_line", "ctrl+g", "screen.goto_line", "Go to line", "Move the cursor to a line of the focused editor", show=False),
     Command("find", "ctrl+f", "screen.find", "Find", "Find text in the focused editor", show=False),

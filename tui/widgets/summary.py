@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui.core.project.lineage import model_detail, readers_of_source
+from tui.core.project.lineage import lineage_line, model_detail, readers_of_source, shorten_path_left
 from tui.core.project.records import FileProblem, ModelFile, ProjectScan, SourceTable
 
 Subject = ModelFile | SourceTable | FileProblem | str | None
@@ -30,6 +30,13 @@ class ModelSummary(Static):
     def watch_scan(self) -> None:
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()
+
+    @property
+    def _line_width(self) -> int:
+        return max(self.size.width - 2, 20) if self.size.width else 200
+
     def watch_subject(self) -> None:
         self._draw()
 
@@ -45,12 +52,15 @@ class ModelSummary(Static):
             self.update(Text(subject or "", style="italic"))
 
     def _model_text(self, model: ModelFile) -> Text:
-        text = Text.assemble((model.name, "bold"), "  ", (model.layer.title, "cyan"), "  ", (model.path, "dim"))
+        """Three lines at most, each fitted to the width: name and layer, path, lineage."""
+        width = self._line_width
+        text = Text.assemble((model.name, "bold"), "  ", (model.layer.title, "cyan"))
         if not model.enabled:
             text.append("  disabled", "yellow")
+        text.append("\n" + shorten_path_left(model.path, width), "dim")
         if self.scan is not None:
             detail = model_detail(self.scan, model)
-            text.append(f"\nreads {_names(detail.parents)} · read by {_names(detail.children)}", "dim")
+            text.append("\n" + lineage_line(tuple(detail.parents), tuple(detail.children), width), "dim")
         return text
 
     def _source_text(self, source: SourceTable) -> Text:

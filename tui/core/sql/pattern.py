@@ -20,7 +20,8 @@ _RELATION = re.compile(
     rf"\b(from|join)\s+({_NAME_PART}(?:\s*\.\s*{_NAME_PART}){{0,2}})(?!\s*\.)",
     re.IGNORECASE,
 )
-_CTE_NAME = re.compile(rf"(?:\bwith\s+(?:recursive\s+)?|,\s*)({_NAME_PART})\s*(?:\([^()]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s+)?\(", re.IGNORECASE)
+# Any `name as (` defines a CTE, also after a mistyped `with` (the text is being edited).
+_CTE_NAME = re.compile(rf"\b({_NAME_PART})\s*(?:\([^()]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s+)?\(", re.IGNORECASE)
 _FUNCTIONS_WITH_FROM = frozenset({"extract", "substring", "substr", "trim", "position", "overlay", "date_part", "ltrim", "rtrim"})
 _NOT_RELATIONS = frozenset({"select", "lateral", "unnest", "values", "table", "the", "where", "on", "using"})
 _WORD_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*$")

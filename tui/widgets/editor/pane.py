@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
+from tui.core.project.lineage import fit_title
 from tui.core.buffers import Buffer
 from tui.widgets.editor.code_editor import CodeEditor
 
@@ -81,8 +82,17 @@ class EditorPane(Vertical):
         """Refresh the marker; the event goes on up (the screen re-lints the SQL)."""
         self._refresh_dirty()
 
+    def on_resize(self) -> None:
+        self._refresh_dirty()
+
     def _refresh_dirty(self) -> None:
+        """The title keeps the file name whatever the width: the path is shortened from the left."""
         dirty = self.dirty
         title = self.buffer.title if self.buffer else self.label
-        self.query_one(".pane-title", Static).update((MODIFIED + title + "  (modified)") if dirty else title)
+        suffix = "  (modified)" if dirty else ""
+        room = (self.size.width - 4) if self.size.width else 200
+        if dirty and len(MODIFIED + title + suffix) > room:
+            suffix = ""  # the ● and the colour still say it
+        fitted = fit_title(title, room - len(suffix) - (len(MODIFIED) if dirty else 0))
+        self.query_one(".pane-title", Static).update((MODIFIED + fitted + suffix) if dirty else fitted)
         self.set_class(dirty, "-dirty")

@@ -18,7 +18,7 @@ from tui.core.project.records import FileProblem, ModelFile, ProjectScan, Source
 from tui.core.project.layers import Layer
 from tui.core.lint.rules import Severity
 
-LEGEND = "✎ docs ✓ tests ·· none ✗⚠ lint"
+LEGEND = "✎docs ✓tests ·no ✗⚠lint"
 LAZY_ABOVE = 300
 """Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
 
@@ -238,26 +238,27 @@ def _marker(flag: bool, glyph: str) -> tuple[str, str]:
     return (glyph, "green") if flag else ("·", "dim")
 
 
-LINT_MARKS = {Severity.ERROR: (" ✗", "bold red"), Severity.WARNING: (" ⚠", "yellow")}
+LINT_MARKS = {Severity.ERROR: ("✗", "bold red"), Severity.WARNING: ("⚠", "yellow")}
+NAME_AT = 4
+"""Markers come first (docs, tests, lint), so a narrow tree that cuts a long name keeps them."""
 
 
 def _model_label(model: ModelFile, scan: ProjectScan, lint: Severity | None = None) -> Text:
     entry = scan.entry_for(model.name)
     documented = bool(entry and entry.documented)
     tested = bool(entry and entry.tested)
-    label = Text.assemble(_marker(documented, "✎"), _marker(tested, "✓"), " ", model.name)
+    lint_mark = LINT_MARKS[lint] if lint is not None else (" ", "")
+    label = Text.assemble(_marker(documented, "✎"), _marker(tested, "✓"), lint_mark, " ", model.name)
     if not model.enabled:
-        label.stylize("dim strike", 3)
+        label.stylize("dim strike", NAME_AT)
         label.append(" disabled", "dim italic")
     if model.problem:
         label.append(" !", "bold red")
-    if lint is not None:
-        label.append(*LINT_MARKS[lint])
     return label
 
 
 def _source_label(table: SourceTable) -> Text:
-    return Text.assemble(_marker(table.documented, "✎"), "  ", table.table_name)
+    return Text.assemble(_marker(table.documented, "✎"), "   ", table.table_name)
 
 
 def _same_item(a: TreeItem | None, b: TreeItem | None) -> bool:

@@ -26,15 +26,25 @@ class LintScreen(ModalScreen[Finding | None]):
     """
     BINDINGS = bindings_for(LINT_SCREEN_COMMANDS)
 
-    def __init__(self, findings: list[Finding], title: str) -> None:
+    def __init__(self, findings: list[Finding], title: str, empty_note: str = "No findings in the project.") -> None:
         super().__init__()
         self.findings = findings
         self.title_text = title
+        self.empty_note = empty_note
+        """What an empty list means: no findings only when a lint has finished."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text, id="lint-summary")
         yield OptionList(*self._options())
         yield Footer()
+
+    def show(self, findings: list[Finding], title: str, empty_note: str) -> None:
+        """The project lint finished (or failed) while the screen was open."""
+        self.findings, self.title_text, self.empty_note = findings, title, empty_note
+        self.query_one("#lint-summary", Static).update(title)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options())
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -43,7 +53,8 @@ class LintScreen(ModalScreen[Finding | None]):
 
     def _options(self) -> list[Option]:
         if not self.findings:
-            return [Option(Text("No findings in the project.", "green"), disabled=True)]
+            style = "green" if self.empty_note.startswith("No findings") else "italic"
+            return [Option(Text(self.empty_note, style), disabled=True)]
         by_rule: dict[str, list[int]] = defaultdict(list)
         for index, finding in enumerate(self.findings):
             by_rule[finding.rule].append(index)
@@ -53,7 +64,7 @@ class LintScreen(ModalScreen[Finding | None]):
             heading = Text.assemble((rule, "bold"), f"  {title} ({len(by_rule[rule])})")
             options.append(Option(heading, disabled=True))
             for index in by_rule[rule]:
-                line = Text("  ").append_text(finding_text(self.findings[index], with_model=True))
+                line = Text("  ").append_text(finding_text(self.findings[index], under_rule=True))
                 options.append(Option(line, id=str(index)))
         return options
 

@@ -174,7 +174,7 @@ class MainScreen(Screen[None]):
             paths = ", ".join(self.project.model_paths)
             self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
         elif self.open_model is None and isinstance(self.summary.subject, str):
-            self.summary.subject = ""
+            self.summary.subject = _pick_a_model(message.scan)
         self._offer_layer_mapping()
 
     def _offer_layer_mapping(self) -> None:
@@ -292,6 +292,8 @@ class MainScreen(Screen[None]):
 
     @on(LintPanel.ProjectLinted)
     def project_linted(self, message: LintPanel.ProjectLinted) -> None:
+        if isinstance(self.app.screen, LintScreen):
+            self.app.screen.show(*self._lint_screen_contents())
         if message.findings is None:
             self.notify(message.problem or "Lint failed.", title="Lint", severity="error")
             return
@@ -345,15 +347,27 @@ class MainScreen(Screen[None]):
         self.scan_project()
 
     def action_lint(self) -> None:
+        self.app.push_screen(LintScreen(*self._lint_screen_contents()), self._open_finding)
+
+    def _lint_screen_contents(self) -> tuple[list[Finding], str, str]:
+        """Findings, a title, and what an empty list means, as the project lint stands now."""
         panel = self.lint_panel
         findings = panel.project_findings
         errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
         title = f"{len(findings)} finding(s), {errors} error(s) in {self.project.name}"
-        if panel.project_state is ProjectLintState.RUNNING:
-            title += " (the project lint is running: these are from the last one)"
-        elif panel.project_state is ProjectLintState.FAILED:
+        state = panel.project_state
+        empty = "No findings in the project."
+        if state is ProjectLintState.RUNNING:
+            title += " (the project lint is running: these are from the last one)" if findings else ""
+            empty = "The project lint is running... (findings appear here when it is done)"
+        elif state is ProjectLintState.FAILED:
             title += f" (the last project lint failed: {panel.project_problem})"
-        self.app.push_screen(LintScreen(findings, title), self._open_finding)
+            empty = f"The project lint failed: {panel.project_problem}"
+        elif state is ProjectLintState.NOT_STARTED:
+            empty = "The project lint has not started yet: it runs once the schema YAML is read."
+        if state in (ProjectLintState.RUNNING, ProjectLintState.NOT_STARTED) and not findings:
+            title = f"Project lint of {self.project.name}: {state.value}"
+        return findings, title, empty
 
     def action_layer_mapping(self) -> None:
         if self.scan is None:
@@ -418,3 +432,10 @@ class MainScreen(Screen[None]):
 
     def action_find_next(self) -> None:
         self.editors.find_next()
+
+
+def _pick_a_model(scan: ProjectScan) -> str:
+    """The summary's empty state once the scan is in and no model is open yet."""
+    layers = len({model.layer for model in scan.models})
+    return (f"{len(scan.models):,} models in {layers} layer(s). Pick one in the tree "
+            "(↑/↓ move, enter opens a folder, / filters by name).")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from screens.lint import LintScreen
 from screens.main import MainScreen
+from tui.app import WorkbenchApp
 from tests.pilot.conftest import open_app, settle
 from tests.pilot.test_editing import until
 from tests.pilot.test_main_screen import highlighted_model, pane, tree_labels
@@ -71,3 +72,70 @@ async def test_lint_screen_opens_the_model_at_the_line(demo_project: Path) -> No
         assert isinstance(app.screen, MainScreen)
         assert highlighted_model(app) == "fct_shortcut"
         assert pane(app, "sql").editor.cursor_location[0] == 2
+
+
+class HeldLint:
+    """A project lint that waits for the test to let it finish: the real lint, on the real files."""
+
+    def __init__(self, fail: str | None = None) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.fail = fail
+
+    def __call__(self, project, scan, settings, cancelled):
+        from tests.pilot.conftest import lint_in_process
+        from tui.core.errors import WorkbenchError
+
+        while not self.release.wait(0.05):
+            if cancelled():
+                return None
+        if self.fail:
+            raise WorkbenchError(self.fail)
+        return lint_in_process(project, scan, settings, cancelled)
+
+
+async def pause_until(pilot, condition, attempts: int = 400) -> bool:
+    """Wait without waiting for workers (one of them is held on purpose)."""
+    for _ in range(attempts):
+        if condition():
+            return True
+        await pilot.pause(0.01)
+    return condition()
+
+
+def lint_screen_lines(app) -> list[str]:
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_lint_screen_says_running_until_the_lint_is_done(demo_project: Path) -> None:
+    held = HeldLint()
+    app = WorkbenchApp(demo_project, project_linter=held)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await pause_until(pilot, lambda: panel(app).project_state.value == "running")
+        await pilot.press("l")
+        assert await pause_until(pilot, lambda: isinstance(app.screen, LintScreen))
+        lines = lint_screen_lines(app)
+        assert lines == ["The project lint is running... (findings appear here when it is done)"]
+        assert "running" in str(app.screen.query_one("#lint-summary").render())
+        held.release.set()
+        assert await pause_until(pilot, lambda: len(lint_screen_lines(app)) > 1)
+        lines = lint_screen_lines(app)
+        assert any(line.startswith("fct_undocumented_models") for line in lines)
+        row = next(line for line in lines if "int_reviewer_workload has no YAML entry" in line)
+        assert row.rsplit("  ", 1)[0].count("int_reviewer_workload") == 1  # named once, by the message
+        assert "fct_undocumented_models" not in row  # the rule is the heading above
+
+
+async def test_lint_screen_says_when_the_lint_failed(demo_project: Path) -> None:
+    held = HeldLint(fail="The project lint did not run (exit code 1): boom")
+    held.release.set()
+    app = WorkbenchApp(demo_project, project_linter=held)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert lint_screen_lines(app) == ["The project lint failed: The project lint did not run (exit code 1): boom"]

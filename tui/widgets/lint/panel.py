@@ -41,13 +41,16 @@ class ProjectLintState(StrEnum):
     FAILED = "failed"
 
 
-def finding_text(finding: Finding, with_model: bool = False) -> Text:
-    """One line for a finding: mark, rule, message, and where."""
+def finding_text(finding: Finding, under_rule: bool = False) -> Text:
+    """One line for a finding: mark, rule, message, and where. Under a rule's heading (the lint
+    screen) the rule is not repeated, and the model is named only when the message does not."""
     mark, style = SEVERITY_MARKS[finding.severity]
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-    text = Text.assemble((f"{mark} ", style), (finding.rule, "bold"), " ")
-    if with_model:
-        text.append(f"{finding.model} ", "cyan")
+    text = Text.assemble((f"{mark} ", style))
+    if not under_rule:
+        text.append(f"{finding.rule} ", "bold")
+    elif finding.model and finding.model not in finding.message:
+        text.append(f"{finding.model}: ", "cyan")
     text.append(finding.message)
     text.append(f"  {where}", "dim")
     return text

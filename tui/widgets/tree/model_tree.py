@@ -19,6 +19,8 @@ from tui.core.project.layers import Layer
 from tui.core.lint.rules import Severity
 
 LEGEND = "✎docs ✓tests ·no ✗⚠lint"
+SOURCES_OPEN_UP_TO = 30
+"""A Sources group with more tables arrives collapsed: it must not push the models off the screen."""
 LAZY_ABOVE = 300
 """Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
 
@@ -122,6 +124,9 @@ class ModelTree(Tree[TreeItem]):
         sources = [s for s in scan.schema.sources if fuzzy_match(query, f"{s.source_name}.{s.table_name}")]
         if sources:
             self._add_sources(sources)
+        elif not scan.schema.complete and not query:
+            # Holds the Sources line while the YAML is read, so the models do not move when it comes.
+            self.root.add_leaf(Text.assemble(("Sources", "bold"), (" (reading the YAML...)", "dim italic")))
         models = [m for m in scan.models if fuzzy_match(query, m.name)]
         by_layer: dict[Layer, list[ModelFile]] = defaultdict(list)
         for model in models:
@@ -145,7 +150,10 @@ class ModelTree(Tree[TreeItem]):
         """A group whose children are added when it is first expanded, so big trees open fast."""
         text = Text.assemble((label, "bold"), (f" ({count})", "dim"))
         node = parent.add(text, data=key, allow_expand=True)
-        expand = self._expanded.get(key, not (self._lazy and len(key.path) > 1))
+        opened_by_default = not (self._lazy and len(key.path) > 1)
+        if key.path == ("sources",) and count > SOURCES_OPEN_UP_TO:
+            opened_by_default = False
+        expand = self._expanded.get(key, opened_by_default)
         if self.filter_query or expand:
             fill(node)
             node.expand()

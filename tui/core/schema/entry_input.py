@@ -37,6 +37,13 @@ class EntryInvalid(WorkbenchError):
         self.line = line
         self.column = column
 
+    def as_numbered_from(self, first_line: int) -> "EntryInvalid":
+        """The same error with its line as the editor's gutter shows it (the entry starts at
+        `first_line` of its file), so 'line 5' is the line marked 5."""
+        if self.line is None or first_line <= 1:
+            return self
+        return EntryInvalid(self.message, self.line + first_line - 1, self.column)
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedEntry:

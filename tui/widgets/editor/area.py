@@ -21,6 +21,7 @@ from textual.widgets import Tab, Tabs, TextArea
 
 from tui.core.buffers import Buffer, disk_version, open_sql, open_yaml, save_buffer
 from tui.core.errors import WorkbenchError
+from tui.core.schema.entry_input import EntryInvalid
 from tui.core.files import FileChangedOnDisk, current_bytes
 from tui.core.project.records import ModelFile, ProjectScan
 from tui.core.scan.watch import SaveEchoes
@@ -205,6 +206,10 @@ class EditorArea(Vertical):
         except FileChangedOnDisk as changed:
             self._report_conflict(pane, changed.current)
             return False
+        except EntryInvalid as error:
+            numbered = error.as_numbered_from(pane.editor.line_number_start)
+            self.notify(str(numbered), title="Not saved", severity="error", timeout=10)
+            return False
         except WorkbenchError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return False
@@ -277,7 +282,7 @@ class EditorArea(Vertical):
     def go_to_line(self, line: int, pane: EditorPane | None = None) -> None:
         """Go to a line of `pane` (the pane focused when the question was asked), else of the SQL."""
         pane = pane or self.focused_pane() or self.sql_pane
-        pane.editor.go_to_line(line)
+        pane.editor.go_to_line(line - pane.editor.line_number_start + 1)  # the number the gutter shows
         pane.editor.focus()
 
     def find(self, text: str, pane: EditorPane | None = None) -> None:

@@ -36,7 +36,45 @@ def unified_diff(disk_text: str, buffer_text: str, name: str) -> str:
     return "".join(lines) or "No difference in the text (only line endings or encoding differ)."
 
 
-class ConflictDialog(ModalScreen[str]):
+KEY_GUARD_S = 0.6
+"""How long a choice dialog ignores keys after it appears: a letter typed for the editor must not
+choose for the user (the watcher can open the conflict dialog mid-word)."""
+
+
+class ChoiceDialog(ModalScreen[str]):
+    """A dialog whose choices are keys and buttons: deaf to both for KEY_GUARD_S after it appears,
+    and with no button focused, so only a deliberate key or click chooses. Escape (keep
+    everything as it is) always works."""
+
+    AUTO_FOCUS = None
+    armed = False
+
+    def on_mount(self) -> None:
+        self.set_timer(KEY_GUARD_S, self._arm)
+
+    def _arm(self) -> None:
+        self.armed = True
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.armed or parameters == ("cancel",):
+            return True
+        return False if action in ("choose", "toggle_diff") else True
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.armed or event.button.id == "cancel":
+            self.choose_button(event.button.id or "cancel")
+
+    def choose_button(self, button_id: str) -> None:
+        self.dismiss(button_id)
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class ConflictDialog(ChoiceDialog):
     """The file changed on disk since it was loaded; the user picks what happens. Never silent."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConflictDialog") + """
@@ -71,21 +109,17 @@ class ConflictDialog(ModalScreen[str]):
                 yield Button("Diff (d)", id="diff-button")
                 yield Button("Cancel (esc)", id="cancel")
 
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "diff-button":
+    def choose_button(self, button_id: str) -> None:
+        if button_id == "diff-button":
             self.action_toggle_diff()
         else:
-            self.dismiss(event.button.id or "cancel")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
+            self.dismiss(button_id)
 
     def action_toggle_diff(self) -> None:
         self.toggle_class("-diff")
 
 
-class UnsavedDialog(ModalScreen[str]):
+class UnsavedDialog(ChoiceDialog):
     """Unsaved edits would be dropped (quit, or another model); save, discard or stay."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="UnsavedDialog")
@@ -107,13 +141,6 @@ class UnsavedDialog(ModalScreen[str]):
                 yield Button("Save (s)", id="save", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Cancel (esc)", id="cancel")
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "cancel")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
 
 
 class PromptDialog(ModalScreen[str | None]):

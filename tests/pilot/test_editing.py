@@ -126,6 +126,7 @@ async def test_external_change_on_save_opens_the_dialog_and_reload_takes_disk(de
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
+        assert await until(pilot, lambda: app.screen.armed)  # keys count once the dialog has been seen
         await pilot.press("d")  # show the diff first
         assert app.screen.has_class("-diff")
         await pilot.press("r")
@@ -200,6 +201,7 @@ async def test_switching_models_with_unsaved_edits_asks(demo_project: Path) -> N
         assert pane_text(app, "sql").startswith("-- draft\n")
         await pilot.press("down")
         await settle(pilot)
+        assert await until(pilot, lambda: isinstance(app.screen, UnsavedDialog) and app.screen.armed)
         await pilot.press("d")  # discard
         await settle(pilot)
         assert highlighted_model(app) == "stg_decisions"
@@ -214,6 +216,7 @@ async def test_quit_with_unsaved_edits_can_save_first(demo_project: Path) -> Non
         await pilot.press("e", *"-- keep me", "enter", "escape", "q")
         await settle(pilot)
         assert isinstance(app.screen, UnsavedDialog)
+        assert await until(pilot, lambda: app.screen.armed)
         await pilot.press("s")
         await pilot.pause()
     assert (demo_project / STG_CASES).read_text().startswith("-- keep me\n")
@@ -257,3 +260,43 @@ async def test_go_to_line_and_find(demo_project: Path) -> None:
         await settle(pilot)
         row, _ = editor.cursor_location
         assert "where" in editor.document.get_line(row).lower()
+
+
+def main_screen(app) -> MainScreen:
+    """The main screen under a dialog."""
+    return next(screen for screen in app.screen_stack if isinstance(screen, MainScreen))
+
+
+async def test_keys_typed_as_a_dialog_appears_do_not_choose(demo_project: Path) -> None:
+    """The watcher opens the conflict dialog while the user types: `r`, `o`, `d` and enter typed
+    for the editor are ignored; the choice needs a key pressed once the dialog is armed."""
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"-- mine", "enter")
+        await settle(pilot)
+        (demo_project / STG_CASES).write_text("select 'changed by vim' as x\n")
+        assert await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
+        await pilot.press("o", "r", "d", "enter", "space")  # still typing
+        assert isinstance(app.screen, ConflictDialog) and not app.screen.has_class("-diff")
+        assert (demo_project / STG_CASES).read_text() == "select 'changed by vim' as x\n"
+        assert main_screen(app).query_one("#sql-pane").text.startswith("-- mine\n")
+        assert await until(pilot, lambda: app.screen.armed)
+        await pilot.press("o")  # now deliberate
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert (demo_project / STG_CASES).read_text().startswith("-- mine\n")
+
+
+async def test_unsaved_dialog_ignores_a_discard_typed_too_early(demo_project: Path) -> None:
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"-- draft", "enter", "escape", "down", "d", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedDialog)
+        assert main_screen(app).query_one("#sql-pane").text.startswith("-- draft\n")
+        assert await until(pilot, lambda: app.screen.armed)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pane_text(app, "sql").startswith("-- draft\n")

@@ -8,9 +8,13 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from pathlib import Path
+
 from tui.bindings import bindings_for
 from tui.core.commands import LAYER_MAPPING_COMMANDS
-from tui.core.project.layer_suggestion import LayerSuggestion, MappingRow, mapping_of
+from tui.core.config import WorkbenchConfig, load_config, save_layer_mapping
+from tui.core.errors import ConfigError
+from tui.core.project.layer_suggestion import LayerSuggestion, MappingRow, mapping_of, suggest_layers
 from tui.core.project.layers import Layer, LayerRules
 from tui.core.project.records import ModelFile
 
@@ -90,3 +94,33 @@ class LayerMappingScreen(ModalScreen["list[MappingRow] | None"]):
 
     def action_accept(self) -> None:
         self.dismiss(list(self.rows))
+
+
+def save_mapping(rows: list[MappingRow] | None, project_root: Path) -> tuple[WorkbenchConfig | None, str]:
+    """Write the accepted rows; the configuration as it now reads, or None and why not (an empty
+    message when the user cancelled)."""
+    if rows is None:
+        return None, ""
+    prefixes, folders = mapping_of(rows)
+    if not prefixes and not folders:
+        return None, "Nothing to save: every row was left in Other."
+    try:
+        path = save_layer_mapping(project_root, prefixes, folders)
+        config = load_config(project_root)
+    except ConfigError as error:
+        return None, f"Layers not saved: {error}"
+    return config, f"Saved {len(prefixes) + len(folders)} layer rule(s) to {path.name}; reading the project again."
+
+
+def layer_offer(models: tuple[ModelFile, ...], key: str) -> str | None:
+    """The one-time notice when the layers do not fit the project (None when they do)."""
+    suggestion = suggest_layers(models)
+    if suggestion is None:
+        return None
+    return (f"{suggestion.other} of {suggestion.total} models are in Other. Press {key} to review a layer "
+            "mapping from this project's folders and prefixes.")
+
+
+def layers_fit(models: tuple[ModelFile, ...]) -> str:
+    other = sum(1 for m in models if m.enabled and m.layer is Layer.OTHER)
+    return f"The layers fit this project: {other} of {len(models)} models are in Other."

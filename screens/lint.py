@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from tui.bindings import bindings_for
 from tui.core.commands import LINT_SCREEN_COMMANDS
-from tui.core.lint.rules import RULES, Finding
-from tui.widgets.lint.panel import finding_text
+from tui.core.lint.rules import RULES, Finding, Severity
+from tui.widgets.lint.panel import ProjectLintState, finding_text
 
 
 class LintScreen(ModalScreen[Finding | None]):
@@ -71,3 +71,24 @@ class LintScreen(ModalScreen[Finding | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.dismiss(self.findings[int(event.option.id)])
+
+
+def lint_screen_contents(
+    findings: list[Finding], state: ProjectLintState, problem: str | None, project_name: str
+) -> tuple[list[Finding], str, str]:
+    """Findings, a title, and what an empty list means, as the project lint stands now: an empty
+    list says "no findings" only once a lint has finished."""
+    errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+    title = f"{len(findings)} finding(s), {errors} error(s) in {project_name}"
+    empty = "No findings in the project."
+    if state is ProjectLintState.RUNNING:
+        title += " (the project lint is running: these are from the last one)" if findings else ""
+        empty = "The project lint is running... (findings appear here when it is done)"
+    elif state is ProjectLintState.FAILED:
+        title += f" (the last project lint failed: {problem})"
+        empty = f"The project lint failed: {problem}"
+    elif state is ProjectLintState.NOT_STARTED:
+        empty = "The project lint has not started yet: it runs once the schema YAML is read."
+    if state in (ProjectLintState.RUNNING, ProjectLintState.NOT_STARTED) and not findings:
+        title = f"Project lint of {project_name}: {state.value}"
+    return findings, title, empty

@@ -25,18 +25,16 @@ from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import get_current_worker
 
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
-from screens.layers import LayerMappingScreen
-from screens.lint import LintScreen
+from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
+from screens.lint import LintScreen, lint_screen_contents
 from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
-from tui.core.config import WorkbenchConfig, load_config, save_layer_mapping
-from tui.core.errors import ConfigError
+from tui.core.config import WorkbenchConfig
 from tui.core.files import remove_stale_temp_files
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
-from tui.core.project.layer_suggestion import MappingRow, mapping_of, suggest_layers
-from tui.core.project.layers import Layer
+from tui.core.project.layer_suggestion import MappingRow, suggest_layers
 from tui.core.project.records import ModelFile, ProjectScan, SchemaIndex
 from tui.core.scan.cache import SchemaCache
 from tui.core.scan.prefetch import ScanPrefetch
@@ -45,7 +43,7 @@ from tui.core.scan.watch import ProjectWatcher, SaveEchoes, StopSignal
 from tui.widgets.editor.area import EditorArea
 from tui.widgets.editor.code_editor import CodeEditor
 from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
-from tui.widgets.summary import ModelSummary
+from tui.widgets.summary import ModelSummary, pick_a_model
 from tui.widgets.tree.model_tree import ModelTree
 from tui.widgets.tree.panel import TreePanel
 
@@ -64,6 +62,13 @@ class MainScreen(Screen[None]):
     lint_marks: reactive[dict[str, Severity]] = reactive(dict, always_update=True, init=False)
 
     class ModelsScanned(Message):
+        def __init__(self, scan: ProjectScan) -> None:
+            super().__init__()
+            self.scan = scan
+
+    class ModelsRendered(Message):
+        """The models whose lineage needed a render, now rendered (the rest as before)."""
+
         def __init__(self, scan: ProjectScan) -> None:
             super().__init__()
             self.scan = scan
@@ -152,6 +157,10 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def index_schema(self) -> None:
+        """After the first frame: the renders the fast scan left pending, then the YAML index."""
+        scan = self.scan
+        if scan is not None and scan.pending_renders:
+            self.post_message(self.ModelsRendered(self.scanner.complete_renders(scan)))
         self.post_message(self.SchemaIndexed(self.scanner.index_schema()))
 
     @work(thread=True, exit_on_error=False, group="watch")
@@ -174,22 +183,23 @@ class MainScreen(Screen[None]):
             paths = ", ".join(self.project.model_paths)
             self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
         elif self.open_model is None and isinstance(self.summary.subject, str):
-            self.summary.subject = _pick_a_model(message.scan)
+            self.summary.subject = pick_a_model(message.scan)
         self._offer_layer_mapping()
 
     def _offer_layer_mapping(self) -> None:
         """Once a session: tell the user when the layers do not fit the project, and the key."""
         if self.layers_offered or self.scan is None:
             return
-        suggestion = suggest_layers(self.scan.models)
-        if suggestion is None:
-            return
-        self.layers_offered = True
         key = self.app.get_key_display(Binding(self.config.keys.get("layer_mapping", "m"), "layer_mapping"))
-        self.notify(
-            f"{suggestion.other} of {suggestion.total} models are in Other. Press {key} to review a layer "
-            "mapping from this project's folders and prefixes.", title="Layers", timeout=12,
-        )
+        offer = layer_offer(self.scan.models, key)
+        if offer is not None:
+            self.layers_offered = True
+            self.notify(offer, title="Layers", timeout=12)
+
+    @on(ModelsRendered)
+    def models_rendered(self, message: ModelsRendered) -> None:
+        if self.scan is not None:
+            self.scan = replace(self.scan, models=message.scan.models, pending_renders=())
 
     @on(SchemaIndexed)
     def schema_indexed(self, message: SchemaIndexed) -> None:
@@ -350,52 +360,29 @@ class MainScreen(Screen[None]):
         self.app.push_screen(LintScreen(*self._lint_screen_contents()), self._open_finding)
 
     def _lint_screen_contents(self) -> tuple[list[Finding], str, str]:
-        """Findings, a title, and what an empty list means, as the project lint stands now."""
         panel = self.lint_panel
-        findings = panel.project_findings
-        errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
-        title = f"{len(findings)} finding(s), {errors} error(s) in {self.project.name}"
-        state = panel.project_state
-        empty = "No findings in the project."
-        if state is ProjectLintState.RUNNING:
-            title += " (the project lint is running: these are from the last one)" if findings else ""
-            empty = "The project lint is running... (findings appear here when it is done)"
-        elif state is ProjectLintState.FAILED:
-            title += f" (the last project lint failed: {panel.project_problem})"
-            empty = f"The project lint failed: {panel.project_problem}"
-        elif state is ProjectLintState.NOT_STARTED:
-            empty = "The project lint has not started yet: it runs once the schema YAML is read."
-        if state in (ProjectLintState.RUNNING, ProjectLintState.NOT_STARTED) and not findings:
-            title = f"Project lint of {self.project.name}: {state.value}"
-        return findings, title, empty
+        return lint_screen_contents(panel.project_findings, panel.project_state, panel.project_problem, self.project.name)
 
     def action_layer_mapping(self) -> None:
         if self.scan is None:
             return
         suggestion = suggest_layers(self.scan.models)
         if suggestion is None:
-            other = sum(1 for m in self.scan.models if m.enabled and m.layer is Layer.OTHER)
-            self.notify(f"The layers fit this project: {other} of {len(self.scan.models)} models are in Other.")
+            self.notify(layers_fit(self.scan.models))
             return
         screen = LayerMappingScreen(suggestion, list(self.scan.models), self.config.layer_rules())
         self.app.push_screen(screen, self._save_layer_mapping)
 
     def _save_layer_mapping(self, rows: list[MappingRow] | None) -> None:
-        if rows is None:
+        config, message = save_mapping(rows, self.project.root)
+        if config is None:
+            if message:
+                self.notify(message, title="Layers", severity="error" if rows else "information", timeout=10)
             return
-        prefixes, folders = mapping_of(rows)
-        if not prefixes and not folders:
-            self.notify("Nothing to save: every row was left in Other.")
-            return
-        try:
-            path = save_layer_mapping(self.project.root, prefixes, folders)
-            self.config = load_config(self.project.root)
-        except ConfigError as error:
-            self.notify(str(error), title="Layers not saved", severity="error", timeout=10)
-            return
-        self.scanner = ProjectScanner(self.project, self.config.layer_rules(), SchemaCache(self.project.root))
-        self.lint_panel.settings = self.config.lint_settings()
-        self.notify(f"Saved {len(prefixes) + len(folders)} layer rule(s) to {path.name}; reading the project again.")
+        self.config = config
+        self.scanner = ProjectScanner(self.project, config.layer_rules(), SchemaCache(self.project.root))
+        self.lint_panel.settings = config.lint_settings()
+        self.notify(message)
         self.scan_project()
 
     def action_edit_sql(self) -> None:
@@ -433,9 +420,3 @@ class MainScreen(Screen[None]):
     def action_find_next(self) -> None:
         self.editors.find_next()
 
-
-def _pick_a_model(scan: ProjectScan) -> str:
-    """The summary's empty state once the scan is in and no model is open yet."""
-    layers = len({model.layer for model in scan.models})
-    return (f"{len(scan.models):,} models in {layers} layer(s). Pick one in the tree "
-            "(↑/↓ move, enter opens a folder, / filters by name).")

@@ -62,3 +62,18 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
         written.write_bytes(b"{not json")
     assert refs_of(root, cache) == ("stg_orders", "stg_items")
     assert all(path.read_bytes().startswith(b"{") and b"stg_items" in path.read_bytes() for path in cache.glob("renders-*.json"))
+
+
+def test_first_frame_scan_leaves_cold_renders_pending_then_completes_them(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(SHAPES / "macro_cte_builder", tmp_path / "p"))
+    scanner = ProjectScanner(load_project(root, environ={}), render_cache_dir=tmp_path / "cache")
+    fast = scanner.scan_models(defer_renders=True)
+    assert fast.pending_renders == ("models/marts/fct_orders.sql", "models/marts/fct_refunds.sql")
+    assert next(m for m in fast.models if m.name == "fct_orders").refs == ()
+    done = scanner.complete_renders(fast)
+    assert done.pending_renders == ()
+    assert next(m for m in done.models if m.name == "fct_orders").refs == ("stg_orders", "stg_items")
+    assert [m.name for m in done.models] == [m.name for m in fast.models]
+    again = ProjectScanner(load_project(root, environ={}), render_cache_dir=tmp_path / "cache").scan_models(defer_renders=True)
+    assert again.pending_renders == ()  # the cache holds the render now: nothing is left for later
+    assert next(m for m in again.models if m.name == "fct_orders").refs == ("stg_orders", "stg_items")

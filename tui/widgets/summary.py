@@ -17,6 +17,13 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names) if names else "nothing"
 
 
+def pick_a_model(scan: ProjectScan) -> str:
+    """The empty state once the scan is in and no model is open yet."""
+    layers = len({model.layer for model in scan.models})
+    return (f"{len(scan.models):,} models in {layers} layer(s). Pick one in the tree "
+            "(↑/↓ move, enter opens a folder, / filters by name).")
+
+
 class ModelSummary(Static):
     """Says what is selected; re-drawn when the subject or the scan changes (so lineage stays current)."""
 

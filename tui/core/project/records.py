@@ -90,6 +90,9 @@ class ProjectScan:
     schema: SchemaIndex
     lineage_source: str
     problems: tuple[FileProblem, ...] = ()
+    pending_renders: tuple[str, ...] = ()
+    """Paths of models whose macro-hidden refs (or rendered config) are not in yet: the fast scan
+    for the first frame leaves renders the cache does not hold for later (complete_renders)."""
 
     def entry_for(self, model_name: str) -> SchemaEntry | None:
         return self.schema.entries.get(model_name)

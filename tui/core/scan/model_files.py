@@ -80,7 +80,10 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def read_model(root: Path, base: Path, path: Path, rules: LayerRules, reading: ProjectReading | None = None) -> ModelFile:
+def read_model(
+    root: Path, base: Path, path: Path, rules: LayerRules, reading: ProjectReading | None = None,
+    pending: list[str] | None = None,
+) -> ModelFile:
     """Read one model file; undecodable bytes are reported and the rest is still scanned.
 
     Paths are handled as strings here: this runs once per model, and pathlib's parsing
@@ -102,6 +105,8 @@ def read_model(root: Path, base: Path, path: Path, rules: LayerRules, reading: P
     text, problem = decode_text(data)
     refs, sources = calls_in(text)
     verdict = (reading or _PLAIN_READING).verdict(folders, name, text)
+    if verdict.pending and pending is not None:
+        pending.append(rel)
     if verdict.refs or verdict.sources:
         refs = tuple(dict.fromkeys((*refs, *verdict.refs)))
         sources = tuple(dict.fromkeys((*sources, *verdict.sources)))

@@ -34,6 +34,8 @@ class ModelVerdict:
     config: ModelConfig
     refs: tuple[str, ...] = ()
     sources: tuple[tuple[str, str], ...] = ()
+    pending: bool = False
+    """A render was needed and left for later (see ProjectReading.defer_misses)."""
 
 
 @dataclass
@@ -46,10 +48,13 @@ class ProjectReading:
     project: DbtProject | None = None
     cache_dir: Path | None = None
     """Where rendered facts are kept between runs (None: not kept)."""
+    defer_misses: bool = False
+    """Renders the cache does not hold are left pending instead of done now (the first frame)."""
 
     @classmethod
-    def of(cls, project: DbtProject, cache_dir: Path | None = None) -> "ProjectReading":
-        return cls(project.folder_configs, project.vars, project.sql_dialect_source or "default", project, cache_dir)
+    def of(cls, project: DbtProject, cache_dir: Path | None = None, defer_misses: bool = False) -> "ProjectReading":
+        dialect = project.sql_dialect_source or "default"
+        return cls(project.folder_configs, project.vars, dialect, project, cache_dir, defer_misses)
 
     @cached_property
     def library(self) -> MacroLibrary:
@@ -81,11 +86,14 @@ class ProjectReading:
         inputs.update(self.adapter_type.encode())
         return RenderCache(self.project.root, self.cache_dir, inputs.hexdigest())
 
-    def rendered_facts(self, text: str) -> RenderedFacts:
-        """Render once per distinct text and project inputs; later runs read the cache."""
+    def rendered_facts(self, text: str) -> RenderedFacts | None:
+        """Render once per distinct text and project inputs; later runs read the cache. None when
+        the cache misses and renders are deferred."""
         cache = self._render_cache
         key = text_key(text) if cache is not None else ""
         facts = cache.get(key) if cache is not None else None
+        if facts is None and self.defer_misses:
+            return None
         if facts is None:
             facts = _facts_of(self.render(text))
             if cache is not None:
@@ -107,6 +115,8 @@ class ProjectReading:
         if not hides_lineage and (literal is not None or not needs_enabled):
             return ModelVerdict(config)
         facts = self.rendered_facts(text)
+        if facts is None:
+            return ModelVerdict(config, pending=True)
         if needs_enabled and literal is None:
             config = _with_enabled(config, True if facts.enabled is None else facts.enabled)
         if hides_lineage:

@@ -34,12 +34,17 @@ class ProjectScanner:
         self._found: FoundFiles | None = None
         self._render_cache_dir = render_cache_dir or (cache.path.parent if cache is not None else None)
 
-    def scan_models(self) -> ProjectScan:
-        """Every model file with its layer and lineage; the schema index is left empty."""
+    def scan_models(self, defer_renders: bool = False) -> ProjectScan:
+        """Every model file with its layer and lineage; the schema index is left empty.
+
+        `defer_renders` (the first frame): a model whose lineage needs a render the cache does not
+        hold keeps its text lineage for now and is listed in `pending_renders`."""
         root = self.project.root
         self._found = walk_model_dirs(root, self.project.model_dirs())
-        reading = ProjectReading.of(self.project, self._render_cache_dir)  # fresh: macros may have changed
-        models = [read_model(root, base, path, self.rules, reading) for base, path in self._found.models]
+        # A fresh reading each time: macros may have changed.
+        reading = ProjectReading.of(self.project, self._render_cache_dir, defer_renders)
+        pending: list[str] = []
+        models = [read_model(root, base, path, self.rules, reading, pending) for base, path in self._found.models]
         reading.save_cache()
         lineage = LINEAGE_FROM_TEXT
         if is_fresh(self.project.manifest_path, self._found.newest_mtime):
@@ -47,7 +52,22 @@ class ProjectScanner:
             if merged is not None:
                 models, lineage = merged, LINEAGE_FROM_MANIFEST
         problems = [*self._found.problems, *_model_problems(models)]
-        return ProjectScan(self.project.name, tuple(models), SchemaIndex(), lineage, tuple(problems))
+        return ProjectScan(self.project.name, tuple(models), SchemaIndex(), lineage, tuple(problems), tuple(pending))
+
+    def complete_renders(self, scan: ProjectScan) -> ProjectScan:
+        """Render the models a fast scan left pending; the rest of the scan is kept as it is."""
+        if not scan.pending_renders:
+            return scan
+        root = self.project.root
+        reading = ProjectReading.of(self.project, self._render_cache_dir)
+        bases = sorted((Path(base) for base in self.project.model_dirs()), key=lambda b: len(str(b)), reverse=True)
+        waiting = set(scan.pending_renders)
+        models = []
+        for model in scan.models:
+            base = next((b for b in bases if (root / model.path).is_relative_to(b)), None) if model.path in waiting else None
+            models.append(read_model(root, base, root / model.path, self.rules, reading) if base is not None else model)
+        reading.save_cache()
+        return replace(scan, models=tuple(models), pending_renders=())
 
     def index_schema(self) -> SchemaIndex:
         """Index every schema file found by the last scan_models(), using the cache where it can."""

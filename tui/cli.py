@@ -19,15 +19,19 @@ DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
   dbt-workbench [PROJECT_DIR]            open the workbench (default: the current folder)
-  dbt-workbench demo [DIR]               create and build the demo project, then open it
+  dbt-workbench demo [DIR]               create and build the demo project, then open it (without a
+                                         terminal it only builds it, says so and exits 0)
   dbt-workbench models [PROJECT_DIR]     list models with layer, docs and tests (--json for scripts)
   dbt-workbench lint [PROJECT_DIR]       check hard-coded relations, layer rules, naming, docs and
                                          primary-key tests (--select MODEL ..., --json, --strict);
                                          exit code 1 when any finding is an error (--strict: also a
                                          model the guard could not check)
 
+Opening the workbench needs a terminal (stdin, stdout and stderr, as the controlling terminal);
+without one it exits with code 2 at once. models, lint and demo --no-open need none.
 Inside the app press ? (or F1) for every key, ctrl+p for the command palette.
 """
+NO_TERMINAL_EXIT = 2
 
 
 def default_demo_dir() -> Path:
@@ -46,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     demo = commands.add_parser("demo", help="create the demo project (DuckDB, built with dbt) and open it")
     demo.add_argument("directory", nargs="?", type=Path, help=f"where to create it (default: {default_demo_dir()})")
-    demo.add_argument("--no-open", action="store_true", help="only create and build it")
+    demo.add_argument(
+        "--no-open", action="store_true", help="only create and build it (without a terminal: the same, exit 0)"
+    )
     demo.add_argument("--overwrite", action="store_true", help="re-create the demo's files if the folder has them")
     models = commands.add_parser("models", help="list the project's models with layer, docs and tests")
     models.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
@@ -176,7 +182,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from tui.core.demo import DemoExistsError, build_demo_project, write_demo_project
     from tui.core.process import guard_children
 
-    guard_children()  # a dropped connection during the build must not leave dbt holding demo.duckdb
+    # Before anything starts: a dropped connection (SIGHUP) or a kill (SIGTERM) during the build
+    # must not leave dbt holding demo.duckdb; dbt's own process group gets no SIGHUP from the tty.
+    guard_children()
 
     target = (args.directory or default_demo_dir()).expanduser()
     try:
@@ -184,17 +192,49 @@ def run_demo(args: argparse.Namespace) -> int:
     except DemoExistsError:
         if args.no_open or not (target / "dbt_project.yml").is_file():
             raise
-        print(f"The demo project is already in {target}; opening it as it is (--overwrite re-creates it).")
-        return _open_app(target)
+        print(f"The demo project is already in {target}; using it as it is (--overwrite re-creates it).")
+        return _open_demo(target)
     print(f"Created the demo project in {root}")
     print("Building it with dbt (dbt build: seeds the views and tables, runs the tests)...", flush=True)
     build_demo_project(root, on_line=lambda line: print(f"  {line}", flush=True))
     print("Demo project built.")
-    return 0 if args.no_open else _open_app(root)
+    return 0 if args.no_open else _open_demo(root)
+
+
+def _open_demo(root: Path) -> int:
+    """Open the demo; without a terminal say how to open it later and exit 0, as the demo is there."""
+    problem = terminal_problem()
+    if problem is not None:
+        print(f"Not opening it: {_needs_terminal(problem)}\nOpen it from a terminal with: dbt-workbench {root}",
+              file=sys.stderr)
+        return 0
+    return _open_app(root)
 
 
 def run_open(args: argparse.Namespace) -> int:
     return _open_app(args.project_dir)
+
+
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None.
+
+    Textual reads keys from stdin and draws on stderr; on an empty or dead stdin it spins at 100%
+    CPU for ever. Without a controlling terminal (setsid) no SIGHUP tells it the terminal is gone.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if not os.isatty(fd):
+            return f"{name} is not a terminal"
+    try:
+        os.tcgetpgrp(0)  # fails unless stdin is this process's controlling terminal
+    except OSError:
+        return "stdin is not the controlling terminal: started with setsid?"
+    return None
+
+
+def _needs_terminal(problem: str) -> str:
+    """The message for a missing terminal, with the commands that need none."""
+    return (f"dbt-workbench needs a terminal ({problem}). To list models or lint without one: "
+            "dbt-workbench models DIR --json / dbt-workbench lint DIR")
 
 
 def start_scan(project_dir: Path):
@@ -203,21 +243,38 @@ def start_scan(project_dir: Path):
     Importing Textual and building the first screen take about as long as scanning a large
     project; done side by side on two cores, the tree is ready about when the screen is.
     """
+    project, config = _load(project_dir)
+    return project, config, _prefetch(project, config)
+
+
+def _load(project_dir: Path):
+    """The project and its workbench config; raises WorkbenchError with a message when either is bad."""
     from tui.core.config import load_config
-    from tui.core.scan.prefetch import ScanPrefetch
     from tui.core.project.dbt_project import load_project
+
+    project = load_project(project_dir)
+    return project, load_config(project.root)
+
+
+def _prefetch(project, config):  # noqa: ANN001 (types are imported lazily)
+    """Fork the model scan, to run while Textual imports and builds the first screen."""
+    from tui.core.scan.prefetch import ScanPrefetch
     from tui.core.scan.cache import cache_dir
     from tui.core.scan.scanner import ProjectScanner
 
-    project = load_project(project_dir)
-    config = load_config(project.root)
     scanner = ProjectScanner(project, config.layer_rules(), render_cache_dir=cache_dir())
-    prefetch = ScanPrefetch.start(scanner.scan_models)
-    return project, config, prefetch
+    # Renders the cache does not hold wait until after the first frame (MainScreen.index_schema).
+    return ScanPrefetch.start(lambda: scanner.scan_models(defer_renders=True))
 
 
 def _open_app(project_dir: Path) -> int:
-    project, config, prefetch = start_scan(project_dir)
+    """Run the app; a bad project is reported first, then a missing terminal (exit 2), before any fork."""
+    project, config = _load(project_dir)
+    problem = terminal_problem()
+    if problem is not None:
+        print(_needs_terminal(problem), file=sys.stderr)
+        return NO_TERMINAL_EXIT
+    prefetch = _prefetch(project, config)
     from tui.app import WorkbenchApp
     from tui.core.process import end_all_children, guard_children
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -16,7 +18,9 @@ BIN = Path(sys.executable).parent / "dbt-workbench"
 
 
 def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout)
+    """The CLI as a script runs it: no terminal at all (stdin on /dev/null, output in pipes)."""
+    return subprocess.run([str(BIN), *args], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +152,112 @@ def test_edit_and_save_in_tmux(built_demo: Path, tmp_path: Path, terminal_factor
     term.keys("C-o")
     term.wait_for("Saved models/staging/stg_cases.sql")
     assert model.read_text() == "-- typed in tmux\n" + original
+
+
+def test_demo_without_a_terminal_builds_and_says_how_to_open_it(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = run("demo", str(target))  # no --no-open: it would open the app if it could
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Demo project built." in result.stdout
+    assert "Not opening it: dbt-workbench needs a terminal (stdin is not a terminal)" in result.stderr
+    assert f"Open it from a terminal with: dbt-workbench {target}" in result.stderr
+    again = run("demo", str(target), timeout=60)  # already there: nothing to build, still no app
+    assert again.returncode == 0, again.stderr
+    assert "already in" in again.stdout and "Not opening it" in again.stderr
+
+
+HOLDS_THE_DATABASE = """\
+import time
+
+
+def model(dbt, session):
+    time.sleep(600)  # dbt build stays on this model, with demo.duckdb open, until it is stopped
+    return session.sql("select 1 as id")
+"""
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name: state, ppid, pgrp, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _running(pid: int) -> bool:
+    """Alive (a zombie, say one whose parent died first and init has not reaped yet, is gone)."""
+    try:
+        return _stat(pid)[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _processes(field: int, value: int) -> list[int]:
+    """The running processes whose stat field (1: parent, 2: process group) is value."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and _stat(int(entry.name))[field] == str(value) and _running(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _holds(pid: int, path: Path) -> bool:
+    """Whether the process has the file open."""
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    return any(_readlink(fd) == str(path) for fd in fds)
+
+
+def _readlink(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""
+
+
+def _poll(condition, timeout: float, what: str):  # noqa: ANN001
+    """condition()'s first true value, checked every 0.1 s until the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {timeout:g} s")
+
+
+@pytest.mark.parametrize("hang_up", ["SIGHUP", "kill-session"])
+def test_a_hang_up_during_the_demo_build_ends_dbt(hang_up: str, tmp_path: Path, terminal_factory) -> None:
+    """The terminal goes away while dbt holds demo.duckdb: dbt ends too and the file can be opened.
+
+    A Python model that sleeps keeps the build running, so a dbt that survived is still there at
+    the deadline (without it, dbt would finish on its own and hide the orphan).
+    """
+    import duckdb
+
+    target = (tmp_path / "demo").resolve()
+    (target / "models").mkdir(parents=True)
+    (target / "models" / "zz_holds_the_database.py").write_text(HOLDS_THE_DATABASE)
+    term = terminal_factory([str(BIN), "demo", str(target), "--overwrite"], 160, 30)
+    shown = subprocess.run(["tmux", "display", "-p", "-t", term.name, "#{pane_pid}"], capture_output=True, text=True)
+    workbench = int(shown.stdout)
+    term.wait_for("START python table model main.zz_holds_the_database", timeout=60)
+    database = target / "demo.duckdb"
+    (dbt,) = _poll(lambda: [pid for pid in _processes(1, workbench) if _holds(pid, database)], 10, "dbt never held demo.duckdb")
+    try:
+        if hang_up == "SIGHUP":
+            os.kill(workbench, signal.SIGHUP)  # as sshd does when the connection drops
+        else:
+            term.close()  # tmux closes the pane's terminal
+
+        def gone() -> bool:
+            """dbt's process group (dbt and all it started) and dbt-workbench have ended."""
+            return not _processes(2, dbt) and not _running(workbench)
+
+        _poll(gone, 20, "dbt, what it started or dbt-workbench still running")
+        duckdb.connect(str(database)).close()  # read-write: no lock is held on it any more
+    finally:
+        if _processes(2, dbt):
+            os.killpg(dbt, signal.SIGKILL)

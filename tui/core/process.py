@@ -7,13 +7,15 @@ Every child (the demo's `dbt build`, the project lint, dbt jobs) goes through `r
   child for ever once it writes 64 KiB);
 - stopping is SIGINT (dbt cleans up), then SIGTERM, then SIGKILL, each after a grace period;
 - every live child is in one registry, and `end_all_children` (called at exit, on SIGTERM and on
-  SIGHUP, see `guard_children`) stops them all, so none outlives the process that started it.
+  SIGHUP, see `guard_children`) stops them all, so none outlives the process that started it; a
+  signal that comes while the main thread starts a child waits until the child is registered.
 """
 
 from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import os
 import selectors
 import signal
@@ -22,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 TAIL_LINES = 20
 STOP_GRACE_S = (5.0, 3.0)
@@ -98,17 +100,18 @@ def run_child(
     If this thread is interrupted (Ctrl-C, an error in `on_line`), the child is stopped first.
     """
     args = _checked_argv(argv)
-    child = subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=dict(env) if env is not None else None,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-        process_group=0,
-        close_fds=True,
-    )
-    _LIVE.add(child)
+    with _signals_held():
+        child = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+            process_group=0,
+            close_fds=True,
+        )
+        _LIVE.add(child)
     try:
         streams = _Streams(child, on_line, keep_stdout)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -284,9 +287,39 @@ def guard_children(on_signal: Callable[[int], None] | None = None) -> None:
 
 
 _on_signal: Callable[[int], None] | None = None
+_main_starting = False
+"""True while the main thread is between starting a child and registering it."""
+_held: list[int] = []
+"""A stop signal that came meanwhile, handled once the child is registered."""
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Start and register a child with SIGTERM/SIGHUP handling put off until it is in the registry.
+
+    Handled in between (in Popen's wait for the exec, say), the signal would stop every child but
+    this one, and the exit it raises would lose the child's PID: dbt would go on holding its files.
+    Only the main thread needs this: Python runs signal handlers there and nowhere else.
+    """
+    global _main_starting
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _main_starting = True
+    try:
+        yield
+    finally:
+        _main_starting = False
+        if _held:
+            signum = _held.pop()
+            _held.clear()
+            signal.raise_signal(signum)  # handled now, with the child registered
 
 
 def _ended_by_signal(signum: int, _frame) -> None:
+    if _main_starting:
+        _held.append(signum)
+        return
     end_all_children()
     if _on_signal is None:
         raise SystemExit(128 + signum)

@@ -4,19 +4,23 @@ The SQL pane edits the model file. The YAML pane edits only the model's entry in
 (spliced back so every other byte stays), a new entry for a model that has none, or, when the
 schema file cannot be edited safely, the whole file as raw text. Files that are not UTF-8 are
 shown read-only. Every save checks that the file on disk is still what was loaded.
+
+The editor holds every line break as \\n (`Buffer.shown`); a save puts the file's own breaks
+(U+2028, form feeds...) back outside the edited lines, so an unedited file is never rewritten.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
 from tui.core.files import (
     FileChangedOnDisk, LoadedFile, NotUtf8, atomic_write_bytes, check_writable, create_text_file,
-    current_bytes, digest_bytes, load_text_file, resolve_inside, save_text_file,
+    current_bytes, digest_bytes, editor_form, load_text_file, resolve_inside, restore_line_breaks,
+    save_text_file,
 )
 from tui.core.project.records import FileProblem, ModelFile, SchemaEntry
 from tui.core.schema.edit import SchemaEditRefused, add_entry, check_editable, entry_text, replace_entry, schema_file_for_new_entry
@@ -43,6 +47,11 @@ class Buffer:
     note: str | None = None
     first_line: int = 1
     """The file line the pane's first line is (an entry sits somewhere inside its file)."""
+    shown: str = field(init=False, repr=False, compare=False)
+    """`text` as the editor holds it (every line break a \\n): the pane is modified when they differ."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shown", editor_form(self.text))
 
     @property
     def read_only(self) -> bool:
@@ -134,13 +143,14 @@ def _read_only(root: Path, model_name: str, path: Path, lexer: str, why: str) ->
 
 
 def save_buffer(root: Path, buffer: Buffer, text: str, *, overwrite_external: bool = False) -> Buffer | None:
-    """Write the pane's text back; None when nothing needed writing.
+    """Write the pane's text (in the editor's form) back; None when nothing needed writing.
 
     Raises FileChangedOnDisk (the caller asks the user), or a WorkbenchError saying why the text
     or the file was refused; in every case nothing was written.
     """
     if buffer.read_only:
         raise WorkbenchError(f"{buffer.path} is shown read-only: {buffer.note}")
+    text = restore_line_breaks(text, buffer.text)
     if buffer.kind in (PaneKind.SQL, PaneKind.WHOLE_FILE):
         saved = save_text_file(buffer.file, text, root, overwrite_external=overwrite_external)
         return None if saved is None else replace(buffer, text=saved.text, file=saved)
@@ -192,5 +202,5 @@ def disk_version(root: Path, buffer: Buffer, current: bytes | None) -> str | Non
         return None
     text = current.decode("utf-8", errors="replace").replace("\r\n", "\n").lstrip("\ufeff")
     if buffer.kind in (PaneKind.ENTRY, PaneKind.NEW_ENTRY):
-        return entry_text(text, buffer.model_name) or ""
-    return text
+        text = entry_text(text, buffer.model_name) or ""
+    return editor_form(text)

@@ -8,6 +8,7 @@ plain TextArea on big models.
 
 from __future__ import annotations
 
+import os
 import re
 
 from pygments.token import Comment, Error, Keyword, Name, Number, String, Token, _TokenType
@@ -115,6 +116,28 @@ class CodeEditor(TextArea):
     def load_text(self, text: str) -> None:
         super().load_text(text)
         self._reset_highlighter()
+
+    def become(self, text: str) -> None:
+        """Change the text to `text` by one undoable edit of the part that differs.
+
+        For a save that re-derives the text (an entry tidied as it is spliced into its file):
+        unlike load, the undo history survives and the cursor stays where it was (clamped).
+        """
+        old = self.text
+        if old == text:
+            return
+        start = len(os.path.commonprefix([old, text]))
+        room = min(len(old), len(text)) - start
+        end = min(len(os.path.commonprefix([old[::-1], text[::-1]])), room)
+        self.replace(
+            text[start:len(text) - end],
+            self.document.get_location_from_index(start),
+            self.document.get_location_from_index(len(old) - end),
+        )
+
+    def mark_saved(self) -> None:
+        """The next edit starts a new undo step, so undo first comes back to the saved text."""
+        self.history.checkpoint()
 
     def _reset_highlighter(self) -> None:
         line_count = self.document.line_count

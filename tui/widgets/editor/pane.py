@@ -44,12 +44,17 @@ class EditorPane(Vertical):
 
     @property
     def dirty(self) -> bool:
-        return self.buffer is not None and self.editor.text != self.buffer.text
+        return self.buffer is not None and self.editor.text != self.buffer.shown
 
     def show(self, buffer: Buffer) -> None:
-        """Load a buffer, replacing whatever was shown (the caller has dealt with unsaved edits)."""
+        """Load a buffer, replacing whatever was shown (the caller has dealt with unsaved edits).
+
+        The same file with the text the editor already holds (reopened after a save, or when a
+        new scan arrives) is not loaded again, so the undo history and the cursor stay.
+        """
+        if not self._holds(buffer):
+            self.editor.load(buffer.shown, buffer.lexer)
         self.buffer = buffer
-        self.editor.load(buffer.text, buffer.lexer)
         self.editor.read_only = buffer.read_only
         self.editor.line_number_start = buffer.first_line
         self._set_note(buffer.note or self.editor.notice)
@@ -65,14 +70,26 @@ class EditorPane(Vertical):
         self._refresh_dirty()
 
     def saved(self, buffer: Buffer | None) -> None:
-        """After a save: the new buffer becomes the clean state; the cursor stays where it is."""
+        """After a save: the new buffer becomes the clean state; the cursor and the undo history stay.
+
+        A saved entry may read differently once spliced into its file (tidied); the editor takes
+        that as one undoable edit, so undo still reaches the text as it was typed.
+        """
         if buffer is not None:
             self.buffer = buffer
             self.editor.line_number_start = buffer.first_line
-            if buffer.text != self.editor.text:
-                self.editor.load(buffer.text, buffer.lexer)
+            self.editor.become(buffer.shown)
+        self.editor.mark_saved()
         self._set_note(self.buffer.note if self.buffer else None)
         self._refresh_dirty()
+
+    def _holds(self, buffer: Buffer) -> bool:
+        """Does the editor already show this buffer's file and text, as the same kind of text?"""
+        shown = self.buffer
+        return (
+            shown is not None and shown.path == buffer.path and shown.model_name == buffer.model_name
+            and shown.lexer == buffer.lexer and self.editor.text == buffer.shown
+        )
 
     def _set_note(self, note: str | None) -> None:
         self.query_one(".pane-note", Static).update(note or "")

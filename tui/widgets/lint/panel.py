@@ -48,7 +48,7 @@ def finding_text(finding: Finding, under_rule: bool = False) -> Text:
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
     text = Text.assemble((f"{mark} ", style))
     if not under_rule:
-        text.append(f"{finding.rule} ", "bold")
+        text.append(finding.rule, "bold").append(" ")
     elif finding.model and finding.model not in finding.message:
         text.append(f"{finding.model}: ", "cyan")
     text.append(finding.message)

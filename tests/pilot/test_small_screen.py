@@ -93,3 +93,27 @@ async def test_60x20_lint_markers_stay_visible_on_long_names(demo_project: Path)
         labels = tree_labels(app.screen.query_one(ModelTree))
         workload = next(label for label in labels if label.endswith("int_reviewer_workload"))
         assert workload.startswith("··⚠ ")  # the marker leads the label, so no cut can hide it
+
+
+async def test_a_model_on_one_huge_line_opens_cut_and_read_only(demo_project: Path) -> None:
+    """A generated one-line model: the editor shows it read-only with long lines cut, the file
+    stays as it is, and the guard says it was too large instead of parsing it."""
+    columns = ", ".join(f"{n} as c{n}" for n in range(200_000))
+    text = f"select {columns} from {{{{ ref('stg_cases') }}}}\n"
+    target = demo_project / "models/marts/fct_wide.sql"
+    target.write_text(text)
+    app = open_app(demo_project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"fct_wide", "enter")
+        await settle(pilot)
+        pane = app.screen.query_one("#sql-pane", EditorPane)
+        note = str(pane.query_one(".pane-note").render())
+        assert note.startswith(f"read-only: line 1 is {len(text) - 1:,} characters long")
+        assert pane.editor.read_only and pane.text.endswith(" …(cut)\n")
+        await pilot.press("e", "x", "ctrl+o")
+        await settle(pilot)
+        findings = app.screen.query_one(LintPanel).findings
+        assert [f.rule for f in findings if f.rule == "not_checked"] == ["not_checked"]
+        assert "too large to parse" in next(f.message for f in findings if f.rule == "not_checked")
+    assert target.read_text() == text

@@ -90,3 +90,24 @@ def test_lint_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_fifty_megabyte_one_line_model_is_reported_too_large(tmp_path: Path) -> None:
+    """Not parsed (a real project's generated model grew `lint` to 7.7 GB): a not_checked finding
+    that says why, and the lint stays small."""
+    import os
+    import subprocess
+    import sys
+
+    root = write_demo_project(tmp_path / "demo")
+    columns = ", ".join(f"{n} as c{n}" for n in range(2_600_000))
+    (root / "models/marts/fct_wide.sql").write_text(f"select {columns} from {{{{ ref('stg_cases') }}}}\n")
+    child = subprocess.Popen([sys.executable, "-m", "tui", "lint", str(root), "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    (finding,) = [f for f in json.loads(out) if f["model"] == "fct_wide" and f["rule"] == "not_checked"]
+    size = len((root / "models/marts/fct_wide.sql").read_text())
+    assert f"{size:,} characters is too large to parse" in finding["message"]
+    assert usage.ru_maxrss < 1024 * 1024  # KiB: under 1 GiB (about 150 MiB measured)

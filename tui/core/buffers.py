@@ -47,6 +47,8 @@ class Buffer:
     note: str | None = None
     first_line: int = 1
     """The file line the pane's first line is (an entry sits somewhere inside its file)."""
+    whole_text: str | None = None
+    """The file's full text when the pane shows less of it (long lines cut): what the lint reads."""
     shown: str = field(init=False, repr=False, compare=False)
     """`text` as the editor holds it (every line break a \\n): the pane is modified when they differ."""
 
@@ -73,6 +75,11 @@ def new_entry_template(model_name: str) -> str:
     return f'- name: {model_name}\n  description: ""\n'
 
 
+EDITOR_LINE_LIMIT = 20_000
+"""A line longer than this (a generated 50 MB one-line model) would take the editor minutes to
+lay out and seconds per key: such a file opens read-only, its long lines cut, and says so."""
+
+
 def open_sql(root: Path, model: ModelFile) -> Buffer:
     lexer = "sql+jinja" if model.language == "sql" else "python"
     path = Path(model.path)
@@ -80,7 +87,29 @@ def open_sql(root: Path, model: ModelFile) -> Buffer:
         loaded = load_text_file(path, root)
     except NotUtf8 as error:
         return _read_only(root, model.name, path, lexer, str(error))
+    too_long = _first_long_line(loaded.text)
+    if too_long is not None:
+        number, length = too_long
+        why = (f"read-only: line {number} is {length:,} characters long, over the editor's {EDITOR_LINE_LIMIT:,}; "
+               "long lines are cut here (the file on disk is untouched). Break the line in another editor.")
+        cut = _cut_long_lines(loaded.text)
+        return Buffer(PaneKind.READ_ONLY, model.name, path, cut, lexer, None, why, whole_text=loaded.text)
     return Buffer(PaneKind.SQL, model.name, path, loaded.text, lexer, loaded)
+
+
+def _first_long_line(text: str) -> tuple[int, int] | None:
+    """(1-based number, length) of the first line over EDITOR_LINE_LIMIT, if any."""
+    if len(text) <= EDITOR_LINE_LIMIT:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > EDITOR_LINE_LIMIT:
+            return number, len(line)
+    return None
+
+
+def _cut_long_lines(text: str) -> str:
+    return "\n".join(line if len(line) <= EDITOR_LINE_LIMIT else line[:EDITOR_LINE_LIMIT] + " …(cut)"
+                     for line in text.split("\n"))
 
 
 def open_yaml(

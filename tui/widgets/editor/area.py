@@ -148,7 +148,7 @@ class EditorArea(Vertical):
         if not isinstance(message.yaml, Buffer) and self.scan is not None and self.scan.schema.complete:
             self.reload("yaml")  # the schema index arrived while this model was loading
         self.post_message(self.ModelOpened(message.model))
-        self.post_message(self.SqlChanged(message.model, self.sql_pane.text))
+        self.post_message(self.SqlChanged(message.model, self._sql_to_lint()))
 
     def show_messages(self, sql_message: str, yaml_message: str) -> None:
         """Nothing to edit (a source, a problem): say so in the panes. Callers check for edits first."""
@@ -173,12 +173,17 @@ class EditorArea(Vertical):
         content = self._open_sql(model) if which == "sql" else self._open_yaml(scan, model)
         _show(self.sql_pane if which == "sql" else self.yaml_pane, content)
         if which == "sql":
-            self.post_message(self.SqlChanged(model, self.sql_pane.text))
+            self.post_message(self.SqlChanged(model, self._sql_to_lint()))
+
+    def _sql_to_lint(self) -> str:
+        """The SQL pane's text, or the whole file when the pane shows it cut (read-only)."""
+        buffer = self.sql_pane.buffer
+        return buffer.whole_text if buffer is not None and buffer.whole_text is not None else self.sql_pane.text
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
         if self.model is not None and event.text_area is self.sql_pane.editor:
-            self.post_message(self.SqlChanged(self.model, event.text_area.text))
+            self.post_message(self.SqlChanged(self.model, self._sql_to_lint()))
 
     # --- saving -------------------------------------------------------------------------------
 

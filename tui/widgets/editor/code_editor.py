@@ -23,6 +23,8 @@ from tui.core.highlight.highlighter import IncrementalHighlighter
 
 HIGHLIGHT_LINE_LIMIT = 10_000
 """Files with more lines than this open without highlighting."""
+HIGHLIGHT_CHAR_LIMIT = 2_000_000
+"""Nor do files with more characters than this, however few their lines."""
 INDENT_WIDTHS = {"sql+jinja": 4, "yaml": 2, "python": 4}
 
 # A dark palette that sits on Textual's default dark theme; Jinja stands apart from SQL.
@@ -141,14 +143,19 @@ class CodeEditor(TextArea):
 
     def _reset_highlighter(self) -> None:
         line_count = self.document.line_count
-        self.highlighting_enabled = self._lexer is not None and line_count <= HIGHLIGHT_LINE_LIMIT
+        chars = sum(len(line) for line in self.document.lines) if line_count <= HIGHLIGHT_LINE_LIMIT else 0
+        self.highlighting_enabled = (
+            self._lexer is not None and line_count <= HIGHLIGHT_LINE_LIMIT and chars <= HIGHLIGHT_CHAR_LIMIT
+        )
         self.notice = None
         self._highlighter = None
         if self.highlighting_enabled:
             self._highlighter = IncrementalHighlighter(self._lexer)
             self._highlighter.set_lines(self.document.lines)
-        elif self._lexer is not None:
+        elif self._lexer is not None and line_count > HIGHLIGHT_LINE_LIMIT:
             self.notice = f"Highlighting is off: {line_count:,} lines (over {HIGHLIGHT_LINE_LIMIT:,})"
+        elif self._lexer is not None:
+            self.notice = f"Highlighting is off: {chars:,} characters (over {HIGHLIGHT_CHAR_LIMIT:,})"
 
     # Every change to the document passes through edit(), undo() or redo(), or load_text().
     def edit(self, edit: Edit) -> EditResult:

@@ -379,3 +379,34 @@ async def test_a_schema_file_with_other_line_breaks_saves_byte_for_byte(demo_pro
         await settle(pilot)
         assert target.read_bytes() == data.replace(b"\x0cpage two\n", b"\x0cpage two (ok)\n", 1)
         assert not pane(app, "yaml").dirty
+
+
+async def test_overwrite_into_a_file_that_became_non_utf8_is_refused_clearly(demo_project: Path) -> None:
+    schema = demo_project / "models/staging/_staging.yml"
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("y", "end", *"  # mine")
+        latin1 = schema.read_text().replace("Primary key", "Clé primaire").encode("latin-1")
+        schema.write_bytes(latin1)
+        assert await until(pilot, lambda: isinstance(app.screen, ConflictDialog) and app.screen.armed)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("is no longer UTF-8 text (byte 0xE9" in m and "Nothing was written" in m for m in messages), messages
+        assert "# mine" in pane_text(app, "yaml") and pane(app, "yaml").dirty
+    assert schema.read_bytes() == latin1
+
+
+async def test_saving_a_hard_linked_model_keeps_the_link(demo_project: Path) -> None:
+    model = demo_project / STG_CASES
+    other = demo_project / "stg_cases_shared_copy.sql"  # outside model-paths: not a second model
+    os.link(model, other)
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"-- through both names", "enter", "ctrl+o")
+        await settle(pilot)
+    assert other.read_text().startswith("-- through both names\n")
+    assert model.stat().st_ino == other.stat().st_ino and model.stat().st_nlink == 2

@@ -358,3 +358,40 @@ def test_stale_temp_files_are_removed_in_every_folder(project: Path) -> None:
     os.utime(keep, (two_days_ago, two_days_ago))
     assert remove_stale_temp_files([folder]) == sorted([old, deep_old])
     assert fresh.exists() and keep.exists() and not old.exists() and not deep_old.exists()
+
+
+def test_a_hard_linked_file_is_written_in_place_so_every_name_sees_it(project: Path) -> None:
+    model = project / "models" / "m.sql"
+    model.write_text("select 1\n")
+    other = project / "shared.sql"
+    os.link(model, other)
+    inode = model.stat().st_ino
+    loaded = load_text_file(model, project)
+    save_text_file(loaded, "select 2\n", project)
+    assert other.read_text() == "select 2\n" and model.read_text() == "select 2\n"
+    assert model.stat().st_ino == inode and model.stat().st_nlink == 2
+    assert not [p for p in (project / "models").iterdir() if is_temp_file(p.name)]  # the safety copy is gone
+
+
+def test_a_failed_write_in_place_puts_the_old_bytes_back(project: Path) -> None:
+    """RLIMIT_FSIZE makes the write in place fail half way, as a full disk would."""
+    model = project / "models" / "m.sql"
+    model.write_text("select 1\n")
+    os.link(model, project / "shared.sql")
+    script = f"""
+import resource, signal, sys
+from pathlib import Path
+from tui.core.files import SaveFailed, load_text_file, save_text_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+root = Path({str(project)!r})
+loaded = load_text_file(root / "models" / "m.sql", root)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    save_text_file(loaded, "x" * 10000, root)
+except SaveFailed as error:
+    print("refused:", error)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert "refused: Could not save" in result.stdout, result.stderr
+    assert (project / "shared.sql").read_text() == "select 1\n" and model.read_text() == "select 1\n"
+    assert not [p for p in (project / "models").iterdir() if is_temp_file(p.name)]

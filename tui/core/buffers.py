@@ -198,7 +198,7 @@ def _save_entry(root: Path, buffer: Buffer, text: str, overwrite_external: bool)
     if current is None:
         create_text_file(buffer.path, add_entry(None, buffer.model_name, text), root)
     else:
-        raw = current.decode("utf-8")
+        raw = _utf8_or_refuse(current, buffer.path)
         has_entry = entry_text(raw, buffer.model_name) is not None
         new_raw = replace_entry(raw, buffer.model_name, text) if has_entry else add_entry(raw, buffer.model_name, text)
         check_writable(target)
@@ -207,6 +207,18 @@ def _save_entry(root: Path, buffer: Buffer, text: str, overwrite_external: bool)
     shown = entry_text(loaded.text, buffer.model_name) or text
     first_line = entry_line(loaded.text, buffer.model_name)
     return Buffer(PaneKind.ENTRY, buffer.model_name, buffer.path, shown, "yaml", loaded, first_line=first_line)
+
+
+def _utf8_or_refuse(current: bytes, path: Path) -> str:
+    """The file as text, to splice the entry into; refused, with where, when no longer UTF-8."""
+    try:
+        return current.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(
+            f"{path} changed on disk and is no longer UTF-8 text (byte 0x{current[error.start]:02X} at offset "
+            f"{error.start}), so the entry cannot be written into it. Nothing was written; your edits stay in "
+            "the pane. Fix the file's encoding, or reload it."
+        ) from None
 
 
 def entry_line(text: str, model_name: str) -> int:

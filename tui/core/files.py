@@ -281,6 +281,9 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
     """
     path = Path(path)
     existed = path.exists()
+    if existed and path.stat().st_nlink > 1:
+        _write_in_place(path, data, mode)
+        return
     if mode is None and existed:
         mode = stat.S_IMODE(path.stat().st_mode)
     temp, fd = _open_temp(path, existed or mode is not None)
@@ -293,6 +296,50 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             raise SaveFailed(path, error, existed) from error
         raise
     _fsync_folder(path.parent)
+
+
+def _write_in_place(path: Path, data: bytes, mode: int | None) -> None:
+    """A file with other hard links is written in place, so that every name keeps seeing it (a
+    rename would leave the other names on the old bytes).
+
+    Not atomic, so a verified copy of the old bytes is written beside it first; if the write in
+    place fails, the old bytes are put back from it, and the copy stays until the file reads back
+    as `data` (an interrupted save leaves it, as a .wbtmp file, to recover from).
+    """
+    old = path.read_bytes()
+    copy, fd = _open_temp(path, True)
+    try:
+        _write_fd(fd, old, None, path)
+        if Path(copy).read_bytes() != old:
+            raise OSError(5, "the safety copy did not read back as written")
+    except BaseException as error:
+        _remove_quietly(copy)
+        if isinstance(error, OSError):
+            raise SaveFailed(path, error, True) from error
+        raise
+    try:
+        _overwrite(path, data, mode)
+        if path.read_bytes() != data:
+            raise OSError(5, "the file did not read back as written")
+    except OSError as error:
+        try:
+            _overwrite(path, old, None)
+        except OSError:
+            raise WorkbenchError(f"Could not save {path}: {error.strerror or error}, nor put its old bytes "
+                                 f"back; they are kept in {copy}.") from error
+        _remove_quietly(copy)
+        raise SaveFailed(path, error, True) from error
+    _remove_quietly(copy)
+
+
+def _overwrite(path: Path, data: bytes, mode: int | None) -> None:
+    with open(path, "r+b") as stream:
+        stream.write(data)
+        stream.truncate()
+        stream.flush()
+        os.fsync(stream.fileno())
+        if mode is not None:
+            os.fchmod(stream.fileno(), mode)
 
 
 STALE_TEMP_S = 24 * 3600.0

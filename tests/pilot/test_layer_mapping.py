@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from screens.layers import LayerMappingScreen
 from tests.pilot.conftest import open_app, settle
 from tests.pilot.test_main_screen import tree_labels
+from tui.widgets.summary import ModelSummary
 from tui.widgets.tree.model_tree import ModelTree
 
 
@@ -60,6 +61,8 @@ async def test_offer_change_a_layer_accept_and_the_tree_follows(unknown_layers: 
         assert "rpt_: intermediate" in text and "prep_: staging" in text and "sources: staging" in text
         labels = tree_labels(app.screen.query_one(ModelTree))
         assert "Staging (7)" in labels and "Intermediate (2)" in labels
+        summary = str(app.screen.query_one(ModelSummary).render())
+        assert summary.split("\n")[0].endswith("  Staging")  # the open model's layer, as now mapped
         assert not any(label.startswith("Other") for label in labels)
 
 

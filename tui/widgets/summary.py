@@ -61,12 +61,14 @@ class ModelSummary(Static):
     def _model_text(self, model: ModelFile) -> Text:
         """Three lines at most, each fitted to the width: name and layer, path, lineage."""
         width = self._line_width
+        detail = model_detail(self.scan, model) if self.scan is not None else None
+        if detail is not None:
+            model = detail.model  # as the newest scan knows it (a new layer mapping, a saved ref)
         text = Text.assemble((model.name, "bold"), "  ", (model.layer.title, "cyan"))
         if not model.enabled:
             text.append("  disabled", "yellow")
         text.append("\n" + shorten_path_left(model.path, width), "dim")
-        if self.scan is not None:
-            detail = model_detail(self.scan, model)
+        if detail is not None:
             text.append("\n" + lineage_line(tuple(detail.parents), tuple(detail.children), width), "dim")
         return text
 

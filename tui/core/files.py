@@ -281,7 +281,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
     """
     path = Path(path)
     existed = path.exists()
-    if existed and path.stat().st_nlink > 1:
+    if existed and _hard_linked(path):
         _write_in_place(path, data, mode)
         return
     if mode is None and existed:
@@ -298,6 +298,12 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
     _fsync_folder(path.parent)
 
 
+def _hard_linked(path: Path) -> bool:
+    """A regular file with other names (a folder's link count counts its sub-folders)."""
+    info = path.stat()
+    return stat.S_ISREG(info.st_mode) and info.st_nlink > 1
+
+
 def _write_in_place(path: Path, data: bytes, mode: int | None) -> None:
     """A file with other hard links is written in place, so that every name keeps seeing it (a
     rename would leave the other names on the old bytes).
@@ -306,7 +312,10 @@ def _write_in_place(path: Path, data: bytes, mode: int | None) -> None:
     place fails, the old bytes are put back from it, and the copy stays until the file reads back
     as `data` (an interrupted save leaves it, as a .wbtmp file, to recover from).
     """
-    old = path.read_bytes()
+    try:
+        old = path.read_bytes()
+    except OSError as error:
+        raise SaveFailed(path, error, True) from error
     copy, fd = _open_temp(path, True)
     try:
         _write_fd(fd, old, None, path)

@@ -206,3 +206,28 @@ def test_blank_comments_keeps_lines_and_jinja() -> None:
     assert blanked.count("\n") == text.count("\n")
     assert "x" not in blanked and "y" not in blanked and "w" not in blanked
     assert "{{ var('v') }}" in blanked
+
+
+def test_a_var_holding_a_source_call_is_rendered_as_dbt_does() -> None:
+    """The packages' pattern: `vars: {calls: "{{ source('twilio', 'calls') }}"}` then `from {{ var('calls') }}`."""
+    result = find_hard_coded_relations(
+        "select * from {{ var('calls') }}\n", "snowflake", None, {"calls": "{{ source('twilio', 'calls') }}"}
+    )
+    assert result.checked and result.findings == ()
+    assert result.sources == (("twilio", "calls"),)
+    unset = find_hard_coded_relations("select * from {{ var('calls') }}\n", "snowflake", None, {})
+    assert [f.relation for f in unset.findings] == ["var(calls)"]  # still the guard's business
+
+
+def test_column_list_macros_side_by_side_in_a_select_list_parse() -> None:
+    """Unknown package macros that emit column lists, one after the other (fill_staging_columns,
+    apply_source_relation): the model is still checked, and a raw read in it still found."""
+    sql = (
+        "with base as (select * from {{ ref('stg_x') }}),\n"
+        "fields as (\n    select\n        {{ pkg_utils.fill_columns(source_columns=[]) }}\n"
+        "        {{ pkg_utils.apply_source_relation() }}\n    from base\n)\n"
+        "select * from fields join raw.audit on true\n"
+    )
+    result = find_hard_coded_relations(sql, "snowflake")
+    assert result.checked
+    assert [(f.relation, f.line) for f in result.findings] == [("raw.audit", 8)]

@@ -16,7 +16,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 PLACEHOLDER_PREFIX = "__dbt_"
 VAR_PREFIX = "__dbt_var__"
@@ -195,6 +195,8 @@ class Var:
     def __init__(self, state: RenderState, values: Mapping[str, Any]) -> None:
         self._state = state
         self._values = values
+        self.render_text: Callable[[str], Any] | None = None
+        """Renders a value that holds Jinja (set by the renderer)."""
 
     def __call__(self, name: Any, *default: Any) -> Any:
         key = str(name)
@@ -204,6 +206,8 @@ class Var:
             value = default[0]
         else:
             return self._marker(key)
+        if isinstance(value, str) and ("{{" in value or "{%" in value) and self.render_text is not None:
+            return self.render_text(value)
         if isinstance(value, str) and _TABLE_LIKE.match(value) and value.lower() not in _BOOLEAN_TEXTS:
             return self._marker(key)
         return value

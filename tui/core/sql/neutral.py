@@ -222,6 +222,7 @@ class _Render:
         self.builtins = cross_database_macros()
         self.base = model_globals(self.state, adapter_type, project_vars)
         self.base["adapter"] = _Adapter(self, adapter_type)
+        self.base["var"].render_text = self.render_value
         self.base["builtins"] = dict(self.base)
         self.namespaces: dict[str, _Namespace] = {"dbt": _BuiltinNamespace(self)}
         for name in library.by_namespace:
@@ -229,6 +230,13 @@ class _Render:
                 self.namespaces[name] = _Namespace(self, name)
         self._modules: dict[tuple[str, int], dict[str, Any]] = {}
         self._globals: dict[str, _Globals] = {}
+
+    def render_value(self, text: str) -> str:
+        """A var's value that holds Jinja (`"{{ source('twilio', 'calls') }}"`, as packages set
+        them), rendered in the model's context when var() returns it, as dbt does."""
+        template = _compile(text)
+        context = template.new_context(self.globals_for(self.library.root_namespace), shared=True)
+        return _ENV.concat(template.root_render_func(context))  # type: ignore[attr-defined]
 
     def globals_for(self, namespace: str) -> _Globals:
         if namespace not in self._globals:

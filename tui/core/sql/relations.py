@@ -23,6 +23,7 @@ from sqlglot.dialects.dialect import Dialect
 
 from tui.core.sql.lines import SourceLines, part_pattern, relation_regex, var_pattern
 from tui.core.sql.macros import MacroLibrary
+from tui.core.sql.dbt_context import UNKNOWN_CALL_SQL
 from tui.core.sql.neutral import PLACEHOLDER_PREFIX, VAR_PREFIX, render_neutral
 from tui.core.sql.pattern import find_by_pattern
 
@@ -97,6 +98,12 @@ def sqlglot_dialect(adapter_type: str | None) -> str:
     return name if name in Dialect.classes else ""
 
 
+_ADJACENT_UNKNOWN = re.compile(re.escape(UNKNOWN_CALL_SQL) + r"(?=\s+" + re.escape(UNKNOWN_CALL_SQL) + ")")
+"""Two unknown macros in a row, as column-list macros are used (`{{ pkg.fill_columns(...) }}
+{{ pkg.more_columns() }}` in a select list): each stands in for a list of columns, so they are
+read as two items of the list, not as a subquery followed by another."""
+
+
 def find_hard_coded_relations(
     sql_text: str,
     dialect: str | None = "duckdb",
@@ -116,6 +123,8 @@ def find_hard_coded_relations(
     if not rendered.sql.strip() or not _strip_sql_comments(rendered.sql).strip(" \t\r\n;"):
         return GuardResult((), True, None, **lineage)
     refs, used, error = _parse_any_dialect(rendered.sql, primary)
+    if refs is None and _ADJACENT_UNKNOWN.search(rendered.sql):
+        refs, used, _ = _parse_any_dialect(_ADJACENT_UNKNOWN.sub(UNKNOWN_CALL_SQL + ",", rendered.sql), primary)
     if refs is None:
         return _by_pattern(sql_text, f"SQL does not parse: {error}", lineage)
     return GuardResult(_to_findings(refs, sql_text, rendered.var_names), True, None, dialect=used, **lineage)

@@ -104,6 +104,8 @@ class MainScreen(Screen[None]):
         self.problems_told = False
         self.layers_offered = False
         self.stop_watching = threading.Event()
+        self.watching = threading.Event()
+        """Set once the model folders are watched (tests wait for it before changing files)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,7 +169,7 @@ class MainScreen(Screen[None]):
     def watch_files(self) -> None:
         worker = get_current_worker()
         stop = StopSignal(self.stop_watching.is_set, lambda: worker.is_cancelled)
-        watcher = ProjectWatcher(self.project.model_dirs())
+        watcher = ProjectWatcher(self.project.model_dirs(), ready=self.watching)
         watcher.run(lambda paths: self.post_message(self.FilesChanged(paths)), stop)
 
     @work(thread=True, exit_on_error=False, group="housekeeping")

@@ -7,6 +7,7 @@ the real child.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -36,20 +37,35 @@ def _busy(app) -> list:
     return [worker for worker in app.workers if worker.group != "watch" and worker.is_running]
 
 
+QUIET_ROUNDS = 5
+"""Idle rounds in a row before the app counts as settled: a step scheduled after a refresh
+(the schema index after the first frame) starts its worker a round or two later."""
+
+
+def _watchers_not_ready(app) -> list:
+    """The main screens' watch events not yet set: a file a test writes before would be missed."""
+    from screens.main import MainScreen
+
+    return [s.watching for s in app.screen_stack if isinstance(s, MainScreen) and not s.watching.is_set()]
+
+
 async def settle(pilot) -> None:
     """Let workers finish and their messages be handled, without sleeping.
 
     Work comes in chains (scan, then schema index, then project lint), so this waits until no
-    worker is running twice in a row. A worker superseded by a newer one of its exclusive
-    group ends cancelled; that is normal. The file watcher never ends and is not waited for.
+    worker is running for QUIET_ROUNDS rounds in a row. A worker superseded by a newer one of its exclusive
+    group ends cancelled; that is normal. The file watcher never ends: it is waited for only
+    until it watches.
     """
     quiet = 0
     for _ in range(50):
         await pilot.pause()
+        for waiting in _watchers_not_ready(pilot.app):
+            await asyncio.to_thread(waiting.wait, 10)  # the watcher thread sets it, or 10 s pass
         busy = _busy(pilot.app)
         if not busy:
             quiet += 1
-            if quiet == 2:
+            if quiet == QUIET_ROUNDS:
                 return
             continue
         quiet = 0

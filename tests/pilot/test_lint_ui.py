@@ -96,11 +96,17 @@ class HeldLint:
 
 
 async def pause_until(pilot, condition, attempts: int = 400) -> bool:
-    """Wait without waiting for workers (one of them is held on purpose)."""
+    """Wait for the app's workers, except the project lint (held on purpose) and the watcher."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(attempts):
         if condition():
             return True
-        await pilot.pause(0.01)
+        busy = [w for w in pilot.app.workers if w.is_running and w.group not in ("watch", "lint-project")]
+        try:
+            await (pilot.app.workers.wait_for_complete(busy) if busy else pilot.pause())
+        except WorkerCancelled:
+            pass
     return condition()
 
 

@@ -13,7 +13,7 @@ import pytest
 from textual.widgets.text_area import Document
 
 from tui.core.buffers import disk_version, open_sql, save_buffer
-from tui.core.files import LINE_BREAKS, editor_form, restore_line_breaks
+from tui.core.line_breaks import LINE_BREAKS, editor_form, restore_line_breaks
 from tui.core.project.layers import Layer
 from tui.core.project.records import ModelFile
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from tui.core.errors import WorkbenchError
 from tui.core.files import (
     FileChangedOnDisk, LoadedFile, NotUtf8, atomic_write_bytes, check_writable, create_text_file,
-    current_bytes, digest_bytes, editor_form, load_text_file, resolve_inside, restore_line_breaks,
-    save_text_file,
+    current_bytes, digest_bytes, load_text_file, resolve_inside, save_text_file,
 )
+from tui.core.line_breaks import editor_form, restore_line_breaks
 from tui.core.project.records import FileProblem, ModelFile, SchemaEntry
 from tui.core.schema.edit import SchemaEditRefused, add_entry, check_editable, entry_text, replace_entry, schema_file_for_new_entry
 

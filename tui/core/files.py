@@ -6,7 +6,7 @@ with a suffix dbt never reads, so neither dbt nor the workbench scan ever picks 
 Before a save the file is re-read and hashed: a change made outside the app (an agent, vim in the
 next pane) is never overwritten silently. Paths are resolved, through symlinks, and must stay
 inside the project. Line endings, the BOM and the file mode survive a round trip, and so do the
-other characters Python and Textual take for line breaks (U+2028, form feed...): see editor_form.
+other characters Python and Textual take for line breaks (see tui.core.line_breaks).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import secrets
 import stat
 import time
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Iterable
 
@@ -30,9 +29,6 @@ _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_-]+\.wbtmp$")
 _NEW_FILE_MODE = 0o644  # the kernel takes the umask off when the temp file is created
 _MAX_NAME_BYTES = 200  # room for the dot, the random part and the suffix within NAME_MAX (255)
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
-LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-"""What str.splitlines, and so Textual's TextArea, takes for the end of a line."""
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class NotUtf8(WorkbenchError):
@@ -163,70 +159,6 @@ def save_text_file(loaded: LoadedFile, new_text: str, project_root: Path, *,
     atomic_write_bytes(target, data, None if current is not None else loaded.mode)
     mode = stat.S_IMODE(target.stat().st_mode)
     return replace(loaded, target=target, text=text, digest=digest_bytes(data), mode=mode)
-
-
-def editor_form(text: str) -> str:
-    """`text` as a TextArea holds it: every line break, whatever its character, becomes a \\n.
-
-    Textual splits lines as str.splitlines does and joins them with one newline, so a U+2028 in a
-    string literal or a form feed in a comment comes back as \\n. Compared in this form, a file
-    that holds them is not taken for edited the moment it opens.
-    """
-    if not _OTHER_BREAKS.search(text):
-        return text
-    return "\n".join(body for body, _ in _split_lines(text))
-
-
-def restore_line_breaks(edited: str, original: str) -> str:
-    """`edited` (in editor form) with `original`'s line breaks back wherever the edit kept them.
-
-    Lines are matched as a diff matches them, so the bytes outside the edited lines stay as they
-    were. A changed block of lines keeps the breaks of its last lines (a break ends its line: a
-    line split in two keeps it at the end, two joined lines keep the second one's); lines the user
-    added end in \\n. `edited == editor_form(original)` gives back `original` exactly.
-    """
-    if not _OTHER_BREAKS.search(original):
-        return edited
-    old = _split_lines(original)
-    new = edited.split("\n")
-    breaks = _matched_breaks([body for body, _ in old], [end for _, end in old], new)
-    return "".join(body + end for body, end in zip(new, breaks))
-
-
-def _split_lines(text: str) -> list[tuple[str, str]]:
-    """Each line and the break that ends it; the last line (maybe empty) has none."""
-    lines = []
-    for part in text.splitlines(keepends=True):
-        cut = 2 if part.endswith("\r\n") else 1 if part[-1] in LINE_BREAKS else 0
-        lines.append((part[: len(part) - cut], part[len(part) - cut:]))
-    if not lines or lines[-1][1]:
-        lines.append(("", ""))
-    return lines
-
-
-def _matched_breaks(old: list[str], old_breaks: list[str], new: list[str]) -> list[str]:
-    """The break after each new line, from the old line it matches (the ends are cut off first,
-    so the diff only sees the edited middle even in a big file)."""
-    head = _common_count(old, new)
-    tail = _common_count(old[head:][::-1], new[head:][::-1])
-    breaks = old_breaks[:head]
-    middle = SequenceMatcher(None, old[head:len(old) - tail], new[head:len(new) - tail])
-    for _tag, i1, i2, j1, j2 in middle.get_opcodes():
-        width = min(i2 - i1, j2 - j1)  # lines paired up: all of an equal block, none of an insert
-        kept = old_breaks[head + i2 - width: head + i2]
-        breaks += ["\n"] * (j2 - j1 - width) + kept
-    breaks += old_breaks[len(old) - tail:]
-    return [end or "\n" for end in breaks[:-1]] + [""]
-
-
-def _common_count(first: list[str], second: list[str]) -> int:
-    """How many leading items the two lists share."""
-    count = 0
-    for a, b in zip(first, second):
-        if a != b:
-            break
-        count += 1
-    return count
 
 
 def create_text_file(path: Path, text: str, project_root: Path) -> LoadedFile:

@@ -39,17 +39,28 @@ class StopSignal:
         return any(check() for check in self.checks)
 
 
+READY_PROBE_MS = 250
+"""watchfiles hands back an empty batch this often when nothing changed; the first one tells
+that the watch is in place (also how long a stop can take to be seen)."""
+
+
 class ProjectWatcher:
     """Calls `on_change` with each batch of changed paths until `stop` is set. Blocking: run it
     in a worker thread."""
 
-    def __init__(self, folders: list[Path], force_polling: bool = False, debounce_ms: int = 200) -> None:
+    def __init__(
+        self, folders: list[Path], force_polling: bool = False, debounce_ms: int = 200,
+        ready: threading.Event | None = None,
+    ) -> None:
         self.folders = [folder for folder in folders if folder.is_dir()]
         self.mode = "polling" if force_polling else "inotify"
         self.debounce_ms = debounce_ms
+        self.ready = ready or threading.Event()
+        """Set once the folders are watched: a change made after that is reported."""
 
     def run(self, on_change: Callable[[set[Path]], None], stop: threading.Event | StopSignal) -> None:
         if not self.folders:
+            self.ready.set()  # nothing to watch: nothing can be missed
             return
         if self.mode == "inotify":
             try:
@@ -69,9 +80,13 @@ class ProjectWatcher:
             poll_delay_ms=300,
             raise_interrupt=False,
             ignore_permission_denied=True,
+            rust_timeout=READY_PROBE_MS,
+            yield_on_timeout=True,  # the first (maybe empty) batch says the watch is in place
         )
         for batch in batches:
-            on_change({Path(path) for _change, path in batch})
+            self.ready.set()
+            if batch:
+                on_change({Path(path) for _change, path in batch})
 
 
 class SaveEchoes:

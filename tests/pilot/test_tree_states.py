@@ -3,10 +3,12 @@ state when no model is open, and the open model kept through a filter that match
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from tests.pilot.conftest import open_app, settle
 from tests.pilot.test_main_screen import tree_labels
+from tui.core.project.records import SchemaIndex
 from tui.widgets.summary import ModelSummary
 from tui.widgets.tree.model_tree import ModelTree
 
@@ -54,5 +56,26 @@ async def test_a_filter_matching_nothing_keeps_the_open_model(demo_project: Path
         await pilot.press("slash", *"zzz")
         await settle(pilot)
         assert tree_labels(app.screen.query_one(ModelTree)) == []
+        assert app.screen.open_model.name == "stg_cases"
+        assert str(app.screen.query_one(ModelSummary).render()).startswith("stg_cases")
+
+
+async def test_the_cursor_stays_on_the_open_model_through_rebuilds_in_one_frame(demo_project: Path) -> None:
+    """The Sources arrive above the models, the tree is painted, and the lint marks rebuild it again
+    before the cursor is put back: the cursor and the panes stay on the model, not on the source
+    that now sits on the cursor's old line (a race seen in CI)."""
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ModelTree)
+        complete_scan = tree.scan
+        tree.scan = replace(complete_scan, schema=SchemaIndex())  # models only, as on the first frame
+        await settle(pilot)
+        assert tree.cursor_node.data.name == "stg_cases"
+        tree.scan = complete_scan  # the Sources come in above the models ...
+        tree._tree_lines  # ... the tree is painted (its lines built) ...
+        tree.lint_marks = dict(tree.lint_marks)  # ... and rebuilt once more before the cursor is restored
+        await settle(pilot)
+        assert tree.cursor_node.data.name == "stg_cases"
         assert app.screen.open_model.name == "stg_cases"
         assert str(app.screen.query_one(ModelSummary).render()).startswith("stg_cases")

@@ -74,6 +74,8 @@ class ModelTree(Tree[TreeItem]):
         self._pending: dict[GroupKey, Callable[[TreeNode[TreeItem]], None]] = {}
         self._lazy = False
         self._announced: TreeItem | None = None
+        self._keep: TreeItem | None = None
+        self._restore_due = False
 
     def watch_scan(self) -> None:
         self._rebuild()
@@ -87,14 +89,18 @@ class ModelTree(Tree[TreeItem]):
     def _rebuild(self) -> None:
         if self.scan is None:
             return
-        keep = self.cursor_node.data if self.cursor_node is not None else None
+        if not self._restore_due:
+            # A second rebuild before the cursor is put back keeps the first one's item: by then
+            # the cursor's line may point at whatever node the new tree has there.
+            self._keep = self.cursor_node.data if self.cursor_node is not None else None
+            self._restore_due = True
         self._remember_expanded()
         self.clear()
         self._pending.clear()
         self._lazy = len(self.scan.models) > LAZY_ABOVE and not self.filter_query
         count = self._add_groups(self.scan)
         self.root.expand()
-        self.call_after_refresh(self._restore_cursor, keep)
+        self.call_after_refresh(self._restore_after_rebuild)
         self.border_subtitle = LEGEND if not self.filter_query else f"{count} match «{self.filter_query}»"
         # Sent as the tree's own message (not the caller's), so it bubbles up to the app.
         self.post_message(self.Populated(count).set_sender(self))
@@ -109,11 +115,17 @@ class ModelTree(Tree[TreeItem]):
             yield child
             yield from self._walk(child)
 
+    def _restore_after_rebuild(self) -> None:
+        if self._restore_due:
+            self._restore_due = False
+            self._restore_cursor(self._keep)
+
     def _restore_cursor(self, keep: TreeItem | None) -> None:
         target = next((node for node in self._walk(self.root) if _same_item(node.data, keep)), None)
         if target is None:
             target = next((n for n in self._walk(self.root) if isinstance(n.data, ModelFile)), None)
         if target is not None:
+            self.get_node_at_line(0)  # builds the lines when the tree was not painted: the node needs its line
             self.move_cursor(target)
             # The cursor may stay on the same line number while the node under it changed.
             if not _same_item(target.data, self._announced):

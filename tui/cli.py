@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tui.core.errors import WorkbenchError
 
-COMMANDS = ("open", "demo", "models", "lint")
+COMMANDS = ("open", "demo", "models", "lint", "dupes")
 DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
@@ -26,6 +26,8 @@ A keyboard-driven terminal workbench for authoring dbt models in a layered proje
                                          primary-key tests (--select MODEL ..., --json, --strict);
                                          exit code 1 when any finding is an error (--strict: also a
                                          model the guard could not check)
+  dbt-workbench dupes [PROJECT_DIR]      likely duplicate models: --all for every pair in the project,
+                                         or --name NAME [--layer L] [--sql FILE] for one draft (--json)
 
 Opening the workbench needs a terminal (stdin, stdout and stderr, as the controlling terminal);
 without one it exits with code 2 at once. models, lint and demo --no-open need none.
@@ -64,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--strict", action="store_true", help="a model the guard could not check (not_checked) is an error, for CI"
     )
+    dupes = commands.add_parser("dupes", help="find models that duplicate each other, or a draft")
+    dupes.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    which = dupes.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every likely duplicate pair in the project")
+    which.add_argument("--name", help="the draft model's name (it need not exist)")
+    dupes.add_argument("--layer", help="the draft's layer (default: from its name's prefix)")
+    dupes.add_argument("--sql", type=Path, metavar="FILE", help="the draft's SQL, to compare what it does")
+    dupes.add_argument("--json", action="store_true", help="print JSON: candidates (name, score, reasons) best first")
     return parser
 
 
@@ -85,7 +95,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
-    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint}
+    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes}
     try:
         return handlers[args.command](args)
     except WorkbenchError as error:
@@ -113,6 +123,36 @@ def run_models(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n")
     else:
         _print_models_table(data)
+    return 0
+
+
+def run_dupes(args: argparse.Namespace) -> int:
+    import json
+
+    from tui.core.config import load_config
+    from tui.core.discover.profiles import draft_profile
+    from tui.core.discover.report import candidates_text, pairs_as_json, pairs_text, project_index, read_sql_file, sql_dialect
+    from tui.core.project.dbt_project import load_project
+    from tui.core.project.layers import parse_layer
+    from tui.core.scan.cache import SchemaCache
+    from tui.core.scan.scanner import ProjectScanner
+
+    project = load_project(args.project_dir)
+    rules = load_config(project.root).layer_rules()
+    scan = ProjectScanner(project, rules, SchemaCache(project.root)).scan()
+    index = project_index(project, scan, rules)
+    if args.all:
+        pairs = index.pairs()
+        print(json.dumps(pairs_as_json(pairs), indent=2) if args.json else pairs_text(pairs, len(index)))
+        return 0
+    try:
+        layer = parse_layer(args.layer) if args.layer else rules.classify(args.name, ())
+    except ValueError as error:
+        raise WorkbenchError(f"--layer: {error}") from None
+    sql = read_sql_file(args.sql) if args.sql else None
+    draft = draft_profile(rules, layer, args.name, sql, dialect=sql_dialect(project))
+    candidates = index.candidates(draft)
+    print(json.dumps([c.as_json() for c in candidates], indent=2) if args.json else candidates_text(candidates))
     return 0
 
 

@@ -55,6 +55,9 @@ class SchemaEntry:
     columns: int = 0
     primary_key_tested: bool = False
     """A column has both `unique` and `not_null`, or the model has dbt_utils.unique_combination_of_columns."""
+    description: str = ""
+    column_names: tuple[str, ...] = ()
+    """The columns the entry declares, in order (the duplicate finder compares them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,13 @@ class SourceTable:
     path: str
     line: int
     documented: bool
+    columns: tuple[tuple[str, str], ...] = ()
+    """(name, data_type) of the columns the YAML declares; the type is "" when not given."""
+    description: str = ""
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.source_name}.{self.table_name}"
 
 
 @dataclass(slots=True)

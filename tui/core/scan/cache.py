@@ -18,7 +18,7 @@ from tui.core.files import SaveFailed, atomic_write_bytes
 from tui.core.project.records import FileProblem, SchemaEntry, SourceTable
 from tui.core.scan.schema_index import SchemaFileIndex
 
-CACHE_FORMAT = 3  # 2: entries record primary_key_tested; 3: rejected files and the names they mention
+CACHE_FORMAT = 4  # 2: primary_key_tested; 3: rejected files and the names they mention; 4: descriptions, columns
 
 
 class _Entry(msgspec.Struct, array_like=True):
@@ -28,6 +28,8 @@ class _Entry(msgspec.Struct, array_like=True):
     tested: bool
     columns: int
     primary_key_tested: bool = False
+    description: str = ""
+    column_names: list[str] = []
 
 
 class _Source(msgspec.Struct, array_like=True):
@@ -35,6 +37,8 @@ class _Source(msgspec.Struct, array_like=True):
     table_name: str
     line: int
     documented: bool
+    columns: list[tuple[str, str]] = []
+    description: str = ""
 
 
 class _FileRecord(msgspec.Struct, array_like=True):
@@ -102,8 +106,14 @@ class SchemaCache:
 
 
 def _to_record(digest: str, index: SchemaFileIndex) -> _FileRecord:
-    entries = [_Entry(e.name, e.line, e.documented, e.tested, e.columns, e.primary_key_tested) for e in index.entries]
-    sources = [_Source(s.source_name, s.table_name, s.line, s.documented) for s in index.sources]
+    entries = [
+        _Entry(e.name, e.line, e.documented, e.tested, e.columns, e.primary_key_tested, e.description, list(e.column_names))
+        for e in index.entries
+    ]
+    sources = [
+        _Source(s.source_name, s.table_name, s.line, s.documented, [tuple(c) for c in s.columns], s.description)
+        for s in index.sources
+    ]
     problem = (index.problem.message, index.problem.line) if index.problem else None
     rejected = bool(index.problem and index.problem.rejected)
     return _FileRecord(digest, entries, sources, problem, rejected, list(index.named))
@@ -111,9 +121,15 @@ def _to_record(digest: str, index: SchemaFileIndex) -> _FileRecord:
 
 def _from_record(rel_path: str, record: _FileRecord) -> SchemaFileIndex:
     entries = [
-        SchemaEntry(e.name, rel_path, e.line, e.documented, e.tested, e.columns, e.primary_key_tested)
+        SchemaEntry(
+            e.name, rel_path, e.line, e.documented, e.tested, e.columns, e.primary_key_tested, e.description,
+            tuple(e.column_names),
+        )
         for e in record.entries
     ]
-    sources = [SourceTable(s.source_name, s.table_name, rel_path, s.line, s.documented) for s in record.sources]
+    sources = [
+        SourceTable(s.source_name, s.table_name, rel_path, s.line, s.documented, tuple(map(tuple, s.columns)), s.description)
+        for s in record.sources
+    ]
     problem = FileProblem(rel_path, record.problem[0], record.problem[1], record.rejected) if record.problem else None
     return SchemaFileIndex(entries, sources, problem, tuple(record.named))

@@ -163,7 +163,11 @@ def _model_entries(rel_path: str, models: yaml.Node | None) -> list[SchemaEntry]
         documented = bool(_text(fields.get("description")))
         key_tested = _primary_key_tested(fields, columns)
         line = item.start_mark.line + 1
-        entries.append(SchemaEntry(name, rel_path, line, documented, tested, len(columns), key_tested))
+        description = _text(fields.get("description"))
+        names = tuple(n for n in (_text(column.get("name")) for column in columns) if n)
+        entries.append(
+            SchemaEntry(name, rel_path, line, documented, tested, len(columns), key_tested, description, names)
+        )
     return entries
 
 
@@ -176,9 +180,22 @@ def _source_tables(rel_path: str, sources: yaml.Node | None) -> list[SourceTable
             table_fields = mapping_items(table)
             table_name = _text(table_fields.get("name"))
             if source_name and table_name:
-                documented = bool(_text(table_fields.get("description")))
-                tables.append(SourceTable(source_name, table_name, rel_path, table.start_mark.line + 1, documented))
+                description = _text(table_fields.get("description"))
+                columns = _typed_columns(table_fields.get("columns"))
+                line = table.start_mark.line + 1
+                tables.append(SourceTable(source_name, table_name, rel_path, line, bool(description), columns, description))
     return tables
+
+
+def _typed_columns(node: yaml.Node | None) -> tuple[tuple[str, str], ...]:
+    """(name, data_type) of each named column; starter SQL casts to the declared type."""
+    columns = []
+    for column in _sequence(node):
+        fields = mapping_items(column)
+        name = _text(fields.get("name"))
+        if name:
+            columns.append((name, _text(fields.get("data_type")) or _text(fields.get("type"))))
+    return tuple(columns)
 
 
 def read_schema_file(root: Path, path: Path) -> tuple[bytes | None, FileProblem | None]:

@@ -1,0 +1,147 @@
+"""Ranked duplicate candidates for a draft, and likely duplicate pairs across a project.
+
+The index maps each upstream input, column and rare SQL shingle to the models that have it, and
+keeps the name stems and descriptions for rapidfuzz, so a draft is scored against the models that
+share something with it, not against all of them. Signals combine as independent evidence
+(1 - product of (1 - score)): two weak signals together outrank either alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from tui.core.discover.profiles import Profile
+from tui.core.discover.scorers import SCORERS, Signal
+from tui.core.project.layers import Layer
+
+LIKELY = 0.5
+"""A candidate scoring this much or more is called a likely duplicate."""
+SHOWN_AT_LEAST = 0.25
+"""Weaker candidates are not worth the user's attention."""
+COMMON_SHARE = 0.05
+"""A shingle or column found in more of the project's models than this says nothing (`select * from`, `id`)."""
+SQL_CANDIDATES = 30
+NAME_CANDIDATES = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str
+    path: str
+    layer: Layer
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def likely(self) -> bool:
+        return self.score >= LIKELY
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "path": self.path, "layer": self.layer.value, "score": round(self.score, 3), "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    first: Candidate
+    second: Candidate
+
+    @property
+    def score(self) -> float:
+        return self.second.score
+
+
+def combine(signals: Iterable[Signal]) -> float:
+    remaining = 1.0
+    for signal in signals:
+        remaining *= 1.0 - min(signal.score, 0.99)
+    return 1.0 - remaining
+
+
+def score(draft: Profile, other: Profile) -> tuple[float, tuple[Signal, ...]]:
+    signals = tuple(s for s in (scorer(draft, other) for scorer in SCORERS) if s is not None)
+    return combine(signals), tuple(sorted(signals, key=lambda s: -s.score))
+
+
+@dataclass(slots=True)
+class DuplicateIndex:
+    """Built once per scan; asking for a draft's candidates is then cheap."""
+
+    profiles: dict[str, Profile]
+    by_upstream: dict[str, set[str]] = field(default_factory=dict)
+    by_column: dict[str, set[str]] = field(default_factory=dict)
+    by_shingle: dict[str, set[str]] = field(default_factory=dict)
+    stems: list[str] = field(default_factory=list)
+    stem_names: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, profiles: Iterable[Profile]) -> DuplicateIndex:
+        index = cls({p.name: p for p in profiles})
+        upstream, columns, shingles = defaultdict(set), defaultdict(set), defaultdict(set)
+        for profile in index.profiles.values():
+            for key in profile.upstream:
+                upstream[key].add(profile.name)
+            for column in profile.columns:
+                columns[column].add(profile.name)
+            for shingle in profile.shape.shingles if profile.shape else ():
+                shingles[shingle].add(profile.name)
+        common = max(20, int(len(index.profiles) * COMMON_SHARE))
+        index.by_upstream = dict(upstream)
+        index.by_column = {k: v for k, v in columns.items() if len(v) <= common}
+        index.by_shingle = {k: v for k, v in shingles.items() if len(v) <= common}
+        index.stem_names = list(index.profiles)
+        index.stems = [index.profiles[name].stem for name in index.stem_names]
+        return index
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def candidate_names(self, draft: Profile) -> set[str]:
+        """Models sharing an input, a rare column or shingle, or a similar name with the draft."""
+        names: set[str] = set()
+        for key in draft.upstream:
+            names |= self.by_upstream.get(key, set())
+        names |= _most_shared(self.by_column, draft.columns, SQL_CANDIDATES)
+        names |= _most_shared(self.by_shingle, draft.shape.shingles if draft.shape else (), SQL_CANDIDATES)
+        if draft.stem:
+            for _, _, position in process.extract(
+                draft.stem, self.stems, scorer=fuzz.token_set_ratio, limit=NAME_CANDIDATES, score_cutoff=75
+            ):
+                names.add(self.stem_names[position])
+        names.discard(draft.name)
+        names -= self.by_upstream.get(f"ref:{draft.name}", set())  # built on the draft, not a copy of it
+        return names - {key.split(":", 1)[1] for key in draft.upstream if key.startswith("ref:")}
+
+    def candidates(self, draft: Profile, limit: int = 10) -> list[Candidate]:
+        """Best first; models the draft reads, or that read it, are its lineage, not its duplicates."""
+        ranked = []
+        for name in self.candidate_names(draft):
+            other = self.profiles[name]
+            total, signals = score(draft, other)
+            if total >= SHOWN_AT_LEAST:
+                ranked.append(Candidate(name, other.path, other.layer, total, tuple(s.reason for s in signals)))
+        ranked.sort(key=lambda c: (-c.score, c.name))
+        return ranked[:limit]
+
+    def pairs(self, threshold: float = LIKELY) -> list[Pair]:
+        """Likely duplicate pairs across the project, each pair once, best first."""
+        found: dict[tuple[str, str], Pair] = {}
+        for profile in self.profiles.values():
+            for candidate in self.candidates(profile, limit=5):
+                if candidate.score < threshold:
+                    break
+                key = tuple(sorted((profile.name, candidate.name)))
+                if key not in found:
+                    first = Candidate(profile.name, profile.path, profile.layer, 1.0, ())
+                    found[key] = Pair(first, candidate)
+        return sorted(found.values(), key=lambda p: (-p.score, p.first.name))
+
+
+def _most_shared(inverted: dict[str, set[str]], keys: Iterable[str], limit: int) -> set[str]:
+    counts: Counter[str] = Counter()
+    for key in keys:
+        counts.update(inverted.get(key, ()))
+    return {name for name, _ in counts.most_common(limit)}

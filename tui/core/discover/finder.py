@@ -102,8 +102,14 @@ class DuplicateIndex:
     def candidate_names(self, draft: Profile) -> set[str]:
         """Models sharing an input, a rare column or shingle, or a similar name with the draft."""
         names: set[str] = set()
+        crowded = []
         for key in draft.upstream:
-            names |= self.by_upstream.get(key, set())
+            readers = self.by_upstream.get(key, set())
+            if len(readers) <= SQL_CANDIDATES:
+                names |= readers
+            else:
+                crowded.append(key)  # a model read by hundreds: only those sharing the most inputs
+        names |= _most_shared(self.by_upstream, crowded, SQL_CANDIDATES)
         names |= _most_shared(self.by_column, draft.columns, SQL_CANDIDATES)
         names |= _most_shared(self.by_shingle, draft.shape.shingles if draft.shape else (), SQL_CANDIDATES)
         if draft.stem:

@@ -1,0 +1,51 @@
+"""Column names and types of a relation in the project's DuckDB file, read without holding it.
+
+A read-only connection with external access off is opened for the one query and closed at once,
+so a dbt job can take the file right after. A file another process holds (dbt run, a notebook)
+gives a message naming that process.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tui.core.errors import WorkbenchError
+
+_LOCK = re.compile(r"\(PID (\d+)\)")
+
+
+def relation_columns(database: Path, schema: str, table: str) -> list[tuple[str, str]]:
+    """(name, type) in column order; [] when the relation is not in the file."""
+    import duckdb
+
+    if not database.is_file():
+        raise WorkbenchError(f"The DuckDB file {database} does not exist yet (build the project first).")
+    try:
+        connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
+    except duckdb.Error as error:
+        raise WorkbenchError(_open_problem(database, str(error))) from None
+    try:
+        rows = connection.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where lower(table_schema) = lower(?) and lower(table_name) = lower(?) order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    finally:
+        connection.close()
+    return [(str(name), str(data_type).lower()) for name, data_type in rows]
+
+
+def _open_problem(database: Path, message: str) -> str:
+    found = _LOCK.search(message)
+    if found:
+        pid = found.group(1)
+        return f"The DuckDB file {database.name} is locked by PID {pid} ({_program(pid)}); try again when it is done."
+    return f"Cannot open the DuckDB file {database.name}: {message.splitlines()[0]}"
+
+
+def _program(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()[:80] or "?"
+    except OSError:
+        return "program unknown"

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
 from screens.lint import LintScreen, lint_screen_contents
+from screens.new_model import NewModelScreen, WizardOutcome
 from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
@@ -101,6 +102,8 @@ class MainScreen(Screen[None]):
         self.echoes = SaveEchoes()
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
+        self.pending_open: str | None = None
+        """A model file just created: opened when the scan that finds it arrives."""
         self.problems_told = False
         self.layers_offered = False
         self.stop_watching = threading.Event()
@@ -186,6 +189,11 @@ class MainScreen(Screen[None]):
             self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
         elif self.open_model is None and isinstance(self.summary.subject, str):
             self.summary.subject = pick_a_model(message.scan)
+        if self.pending_open is not None:
+            created = next((m for m in message.scan.models if m.path == self.pending_open), None)
+            if created is not None:
+                self.pending_open = None
+                self._open_in_sql_editor(created)
         self._offer_layer_mapping()
 
     def _offer_layer_mapping(self) -> None:
@@ -386,6 +394,35 @@ class MainScreen(Screen[None]):
         self.lint_panel.settings = config.lint_settings()
         self.notify(message)
         self.scan_project()
+
+    def action_new_model(self) -> None:
+        if self.scan is None:
+            return
+        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules())
+        self.app.push_screen(screen, self._after_wizard)
+
+    def _after_wizard(self, outcome: WizardOutcome | None) -> None:
+        if outcome is None or self.scan is None:
+            return
+        if outcome.action == "created":
+            self.pending_open = outcome.path
+            self.scan_project()
+            return
+        model = next((m for m in self.scan.models if m.path == outcome.path), None)
+        if model is None:
+            return
+        if outcome.action == "extend":
+            self._open_in_sql_editor(model)
+        else:
+            self.tree_panel.move_to(model)
+
+    def _open_in_sql_editor(self, model: ModelFile) -> None:
+        """Open the model and put the cursor in its SQL (the line None: where it was)."""
+        if self.open_model is not None and self.open_model.path == model.path:
+            self.editors.show_line(model.path, None)
+            return
+        self.pending_line = (model.path, None)
+        self.tree_panel.move_to(model)
 
     def action_edit_sql(self) -> None:
         self._not_in_text_field()

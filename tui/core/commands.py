@@ -56,6 +56,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
     Command("focus_lint", "f", "screen.focus_lint", "Findings", "Move the focus to the open model's findings (enter: go to the line)", show=False),
+    Command("new_model", "n", "screen.new_model", "New model", "Create a model: layer, a checked name, its source, and the existing models like it first"),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
@@ -99,6 +100,18 @@ LAYER_MAPPING_COMMANDS: tuple[Command, ...] = (
     Command("layers_cancel", "escape", "screen.dismiss(None)", "Cancel", "Close without saving anything"),
 )
 
+NEW_MODEL_COMMANDS: tuple[Command, ...] = (
+    Command("new_model_create", "ctrl+o", "screen.create", "Create", "Check the name, then show the file to write (enter in the name does the same)"),
+    Command("new_model_open", "o", "screen.open_candidate", "Open it", "Open the highlighted existing model instead of creating one"),
+    Command("new_model_extend", "x", "screen.extend_candidate", "Extend instead", "Open the highlighted model in the SQL editor to extend it"),
+    Command("new_model_cancel", "escape", "screen.dismiss(None)", "Cancel", "Close the wizard; nothing is written"),
+)
+
+CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
+    Command("create_confirm", "y", "screen.confirm", "Create", "Write the model file shown and open it"),
+    Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
+)
+
 ALL_COMMANDS: tuple[Command, ...] = (
     *APP_COMMANDS,
     *MAIN_COMMANDS,
@@ -108,5 +121,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *HELP_COMMANDS,
     *LINT_SCREEN_COMMANDS,
     *LAYER_MAPPING_COMMANDS,
+    *NEW_MODEL_COMMANDS,
+    *CREATE_CONFIRM_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

@@ -96,7 +96,8 @@ def staging_sql(source: SourceTable, columns: Sequence[tuple[str, str]]) -> str:
 def _cast(name: str, data_type: str) -> str:
     value = _quoted(name)
     expression = f"cast({value} as {data_type})" if data_type else value
-    return f"        {expression} as {snake_case(name)}"
+    renamed = snake_case(name)
+    return f"        {expression}" if expression == renamed else f"        {expression} as {renamed}"
 
 
 def layered_sql(name: str, inputs: Sequence[str]) -> str:

@@ -218,7 +218,9 @@ class ModelTree(Tree[TreeItem]):
         self._announce(event.node.data)
 
     def move_to(self, item: TreeItem) -> None:
-        """Put the cursor back on an item (when the user chose to stay on it)."""
+        """Put the cursor on an item (the user stays on it, or chose it elsewhere); a restore
+        still due from a rebuild would move it back, so it is dropped."""
+        self._restore_due = False
         self._restore_cursor(item)
 
     def is_current(self, item: TreeItem) -> bool:

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-editor bench-lint install clean
+.PHONY: demo test bench bench-editor bench-lint bench-dupes install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench-editor: $(STAMP)
 
 bench-lint: $(STAMP)
 	$(BIN)/python benchmarks/bench_lint.py
+
+bench-dupes: $(STAMP)
+	$(BIN)/python benchmarks/bench_dupes.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -26,21 +26,27 @@ from textual.worker import get_current_worker
 
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
+from screens.find_data import FindDataOutcome, FindDataScreen
 from screens.lint import LintScreen, lint_screen_contents
+from screens.model_commands import ModelCommands
 from screens.new_model import NewModelScreen, WizardOutcome
+from screens.search import SearchScreen
 from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
+from tui.core.discover.grep import GrepHit, ModelSearch
 from tui.core.files import remove_stale_temp_files
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layer_suggestion import MappingRow, suggest_layers
+from tui.core.project.layers import Layer
 from tui.core.project.records import ModelFile, ProjectScan, SchemaIndex
 from tui.core.scan.cache import SchemaCache
 from tui.core.scan.prefetch import ScanPrefetch
 from tui.core.scan.scanner import ProjectScanner
 from tui.core.scan.watch import ProjectWatcher, SaveEchoes, StopSignal
+from tui.widgets.discover.similar import SimilarPanel
 from tui.widgets.editor.area import EditorArea
 from tui.widgets.editor.code_editor import CodeEditor
 from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
@@ -58,6 +64,8 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#tree"
     BINDINGS = [*bindings_for(APP_COMMANDS, qualified=True), *bindings_for(MAIN_COMMANDS)]
     COMMANDS_LIST = MAIN_COMMANDS
+    COMMANDS = {ModelCommands}
+    """The command palette also jumps to any model by name."""
 
     scan: reactive[ProjectScan | None] = reactive(None, always_update=True, init=False)
     lint_marks: reactive[dict[str, Severity]] = reactive(dict, always_update=True, init=False)
@@ -122,6 +130,7 @@ class MainScreen(Screen[None]):
                 yield LintPanel(
                     self.project, self.config.lint_settings(), self.project_linter, id="lint-panel"
                 ).data_bind(MainScreen.scan)
+                yield SimilarPanel(self.project, self.config.layer_rules(), id="similar").data_bind(MainScreen.scan)
         yield Footer()
 
     @property
@@ -139,6 +148,10 @@ class MainScreen(Screen[None]):
     @property
     def lint_panel(self) -> LintPanel:
         return self.query_one(LintPanel)
+
+    @property
+    def similar(self) -> SimilarPanel:
+        return self.query_one(SimilarPanel)
 
     # --- the project's files ------------------------------------------------------------------
 
@@ -270,12 +283,20 @@ class MainScreen(Screen[None]):
         self.open_model = None
         self.editors.show_messages(sql_message, yaml_message)
         self.lint_panel.forget_model()
+        self.similar.forget_model()
 
     # --- editing ------------------------------------------------------------------------------
 
     @on(EditorArea.SqlChanged)
     def sql_changed(self, message: EditorArea.SqlChanged) -> None:
         self.lint_panel.lint_text(message.model, message.text)
+        self.similar.sql_changed(message.model, message.text)
+
+    @on(SimilarPanel.CandidateChosen)
+    def similar_chosen(self, message: SimilarPanel.CandidateChosen) -> None:
+        model = next((m for m in self.scan.models if m.path == message.path), None) if self.scan else None
+        if model is not None:
+            self.jump_to_model(model)
 
     @on(EditorArea.Saved)
     def saved(self) -> None:
@@ -327,13 +348,20 @@ class MainScreen(Screen[None]):
         if finding is None or self.scan is None:
             return
         model = self.scan.model_named(finding.model)
-        if model is None:
-            return
+        if model is not None:
+            self._show_model_line(model, finding.path, finding.line)
+
+    def _show_model_line(self, model: ModelFile, path: str, line: int | None) -> None:
+        """Open the model (if it is not open) and put the cursor on a line of its SQL or YAML file."""
         if self.open_model is not None and model.path == self.open_model.path:
-            self.editors.show_line(finding.path, finding.line)
+            self.editors.show_line(path, line)
         else:
-            self.pending_line = (finding.path, finding.line)
-            self.tree_panel.move_to(model)
+            self.pending_line = (path, line)
+            self.jump_to_model(model)
+
+    def jump_to_model(self, model: ModelFile) -> None:
+        """Move the tree to the model (the tree's cursor opens it; a filter hiding it is cleared)."""
+        self.tree_panel.move_to(model)
 
     # --- actions (keys and command palette: tui.core.commands.MAIN_COMMANDS) -------------------
 
@@ -362,6 +390,13 @@ class MainScreen(Screen[None]):
         self._not_in_text_field()
         self.lint_panel.focus()
 
+    def action_focus_similar(self) -> None:
+        self._not_in_text_field()
+        if self.similar.candidates:
+            self.similar.focus()
+        else:
+            self.notify("No existing model looks like this one.")
+
     def action_rescan(self) -> None:
         self.notify("Reading the project again...")
         self.scan_project()
@@ -372,6 +407,23 @@ class MainScreen(Screen[None]):
     def _lint_screen_contents(self) -> tuple[list[Finding], str, str]:
         panel = self.lint_panel
         return lint_screen_contents(panel.project_findings, panel.project_state, panel.project_problem, self.project.name)
+
+    def action_search(self) -> None:
+        self._not_in_text_field()
+        if self.scan is not None:
+            self.app.push_screen(SearchScreen(ModelSearch(self.project.root, self.scan)), self._open_search_hit)
+
+    def _open_search_hit(self, hit: GrepHit | None) -> None:
+        if hit is None or self.scan is None:
+            return
+        if hit.kind == "sql":
+            model = next((m for m in self.scan.models if m.path == hit.path), None)
+        else:
+            model = self.scan.model_named(hit.model) if hit.model else None
+        if model is None:
+            self.notify(f"{hit.path}:{hit.line} is in no model's entry (sources, other keys): no model to open.")
+            return
+        self._show_model_line(model, hit.path, hit.line)
 
     def action_layer_mapping(self) -> None:
         if self.scan is None:
@@ -392,14 +444,29 @@ class MainScreen(Screen[None]):
         self.config = config
         self.scanner = ProjectScanner(self.project, config.layer_rules(), SchemaCache(self.project.root))
         self.lint_panel.settings = config.lint_settings()
+        self.similar.use_rules(config.layer_rules())
         self.notify(message)
         self.scan_project()
 
-    def action_new_model(self) -> None:
+    def action_new_model(self, layer: Layer = Layer.STAGING, source: str | None = None) -> None:
         if self.scan is None:
             return
-        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules())
+        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source)
         self.app.push_screen(screen, self._after_wizard)
+
+    def action_find_data(self) -> None:
+        if self.scan is not None:
+            self.app.push_screen(FindDataScreen(self.project, self.scan), self._after_find_data)
+
+    def _after_find_data(self, outcome: FindDataOutcome | None) -> None:
+        if outcome is None or self.scan is None:
+            return
+        if outcome.action == "wizard":
+            self.action_new_model(outcome.layer, outcome.source)
+            return
+        model = next((m for m in self.scan.models if m.path == outcome.path), None)
+        if model is not None:
+            self.tree_panel.move_to(model)
 
     def _after_wizard(self, outcome: WizardOutcome | None) -> None:
         if outcome is None or self.scan is None:

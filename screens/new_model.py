@@ -39,6 +39,7 @@ from tui.core.discover.new_model import (
 )
 from tui.core.discover.profiles import draft_profile
 from tui.core.discover.report import project_index, sql_dialect
+from tui.core.discover.shape_cache import ShapeCache
 from tui.core.errors import WorkbenchError
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layers import Layer, LayerRules
@@ -82,7 +83,10 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
             self.name_typed = name
             self.candidates = candidates
 
-    def __init__(self, project: DbtProject, scan: ProjectScan, rules: LayerRules, layer: Layer = Layer.STAGING) -> None:
+    def __init__(
+        self, project: DbtProject, scan: ProjectScan, rules: LayerRules, layer: Layer = Layer.STAGING, source: str | None = None
+    ) -> None:
+        """`source` (`source.table`) is picked already, when "find data" started the wizard over it."""
         super().__init__()
         self.project = project
         self.scan = scan
@@ -90,7 +94,7 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
         self.draft_layer = layer
         self.index: DuplicateIndex | None = None
         self.candidates: list[Candidate] = []
-        self.source: SourceTable | None = None
+        self.source: SourceTable | None = next((t for t in scan.schema.sources if t.qualified == source), None)
         self._suggested = ""
         self._columns_said = ""
 
@@ -118,7 +122,11 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
             sources.highlighted = 0
         self.query_one("#nm-candidates", OptionList).border_title = "Existing models like it (o: open, x: extend instead)"
         self._show_layer()
-        self.query_one("#nm-name", Input).focus()
+        name_box = self.query_one("#nm-name", Input)
+        if self.source is not None and self.draft_layer is Layer.STAGING:
+            sources.highlighted = self.scan.schema.sources.index(self.source)
+            self._suggested = name_box.value = suggested_name(self.source)
+        name_box.focus()
         self.build_index()
 
     # --- the draft ----------------------------------------------------------------------------
@@ -182,7 +190,8 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="nm-index")
     def build_index(self) -> None:
-        self.post_message(self.IndexReady(project_index(self.project, self.scan, self.rules)))
+        index = project_index(self.project, self.scan, self.rules, ShapeCache(self.project.root))
+        self.post_message(self.IndexReady(index))
 
     @on(IndexReady)
     def index_ready(self, message: IndexReady) -> None:

@@ -132,6 +132,7 @@ def run_dupes(args: argparse.Namespace) -> int:
     from tui.core.config import load_config
     from tui.core.discover.profiles import draft_profile
     from tui.core.discover.report import candidates_text, pairs_as_json, pairs_text, project_index, read_sql_file, sql_dialect
+    from tui.core.discover.shape_cache import ShapeCache
     from tui.core.project.dbt_project import load_project
     from tui.core.project.layers import parse_layer
     from tui.core.scan.cache import SchemaCache
@@ -140,7 +141,7 @@ def run_dupes(args: argparse.Namespace) -> int:
     project = load_project(args.project_dir)
     rules = load_config(project.root).layer_rules()
     scan = ProjectScanner(project, rules, SchemaCache(project.root)).scan()
-    index = project_index(project, scan, rules)
+    index = project_index(project, scan, rules, ShapeCache(project.root))
     if args.all:
         pairs = index.pairs()
         print(json.dumps(pairs_as_json(pairs), indent=2) if args.json else pairs_text(pairs, len(index)))

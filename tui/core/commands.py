@@ -56,7 +56,10 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("switch_pane", "v", "screen.switch_pane", "SQL/YAML", "Switch between the SQL and YAML tabs (narrow screens)"),
     Command("focus_tree", "t", "screen.focus_tree", "Tree", "Move the focus to the model tree", show=False),
     Command("focus_lint", "f", "screen.focus_lint", "Findings", "Move the focus to the open model's findings (enter: go to the line)", show=False),
+    Command("focus_similar", "s", "screen.focus_similar", "Similar", "Move the focus to the models like the open one (enter: open it)", show=False),
     Command("new_model", "n", "screen.new_model", "New model", "Create a model: layer, a checked name, its source, and the existing models like it first"),
+    Command("search", "g", "screen.search", "Search models", "Find a word in every model's SQL and YAML; enter opens the model at the line"),
+    Command("find_data", "d", "screen.find_data", "Find data", "Say what data you need: marts first, then staging, then a declared source (never a raw table)"),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
@@ -107,9 +110,21 @@ NEW_MODEL_COMMANDS: tuple[Command, ...] = (
     Command("new_model_cancel", "escape", "screen.dismiss(None)", "Cancel", "Close the wizard; nothing is written"),
 )
 
+FIND_DATA_COMMANDS: tuple[Command, ...] = (
+    Command("find_data_copy", "c", "screen.copy_snippet", "Copy snippet", "Copy the highlighted model's select ... from ref() snippet"),
+    Command("find_data_open", "o", "screen.open_match", "Open it", "Open the highlighted model in the editors"),
+    Command("find_data_new", "w", "screen.new_model", "New model", "No mart fits: the wizard at the marts layer; nothing fits: a staging model over the highlighted source"),
+    Command("find_data_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
+)
+
 CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
     Command("create_confirm", "y", "screen.confirm", "Create", "Write the model file shown and open it"),
     Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
+)
+
+SEARCH_COMMANDS: tuple[Command, ...] = (
+    Command("search_results", "down", "screen.focus_results", "Results", "From the search box to the results; enter opens the highlighted one at its line"),
+    Command("search_close", "escape", "screen.dismiss(None)", "Close", "Close the search; nothing is opened"),
 )
 
 ALL_COMMANDS: tuple[Command, ...] = (
@@ -122,6 +137,8 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *LINT_SCREEN_COMMANDS,
     *LAYER_MAPPING_COMMANDS,
     *NEW_MODEL_COMMANDS,
+    *SEARCH_COMMANDS,
     *CREATE_CONFIRM_COMMANDS,
+    *FIND_DATA_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

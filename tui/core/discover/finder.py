@@ -8,14 +8,14 @@ share something with it, not against all of them. Signals combine as independent
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rapidfuzz import fuzz, process
-
+from tui.core.discover.names import StemIndex
 from tui.core.discover.profiles import Profile
-from tui.core.discover.scorers import SCORERS, Signal
+from tui.core.discover.scorers import CHEAP_SCORERS, DESCRIPTION_WEIGHT, Signal, description_signal
 from tui.core.project.layers import Layer
 
 LIKELY = 0.5
@@ -26,6 +26,7 @@ COMMON_SHARE = 0.05
 """A shingle or column found in more of the project's models than this says nothing (`select * from`, `id`)."""
 SQL_CANDIDATES = 30
 NAME_CANDIDATES = 15
+NAME_CUTOFF = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,14 @@ def combine(signals: Iterable[Signal]) -> float:
     return 1.0 - remaining
 
 
-def score(draft: Profile, other: Profile) -> tuple[float, tuple[Signal, ...]]:
-    signals = tuple(s for s in (scorer(draft, other) for scorer in SCORERS) if s is not None)
+def score(draft: Profile, other: Profile, floor: float = 0.0) -> tuple[float, tuple[Signal, ...]]:
+    """The combined score and its signals, strongest first. Under `floor` the exact value does not
+    matter, so the description (the dearest signal) is skipped when it could not reach the floor."""
+    signals = [s for s in (scorer(draft, other) for scorer in CHEAP_SCORERS) if s is not None]
+    if floor <= 0.0 or 1.0 - (1.0 - combine(signals)) * (1.0 - DESCRIPTION_WEIGHT) >= floor:
+        signal = description_signal(draft, other)
+        if signal is not None:
+            signals.append(signal)
     return combine(signals), tuple(sorted(signals, key=lambda s: -s.score))
 
 
@@ -74,8 +81,7 @@ class DuplicateIndex:
     by_upstream: dict[str, set[str]] = field(default_factory=dict)
     by_column: dict[str, set[str]] = field(default_factory=dict)
     by_shingle: dict[str, set[str]] = field(default_factory=dict)
-    stems: list[str] = field(default_factory=list)
-    stem_names: list[str] = field(default_factory=list)
+    by_stem: StemIndex = field(default_factory=lambda: StemIndex.of(()))
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> DuplicateIndex:
@@ -92,15 +98,15 @@ class DuplicateIndex:
         index.by_upstream = dict(upstream)
         index.by_column = {k: v for k, v in columns.items() if len(v) <= common}
         index.by_shingle = {k: v for k, v in shingles.items() if len(v) <= common}
-        index.stem_names = list(index.profiles)
-        index.stems = [index.profiles[name].stem for name in index.stem_names]
+        index.by_stem = StemIndex.of((name, profile.stem) for name, profile in index.profiles.items())
         return index
 
     def __len__(self) -> int:
         return len(self.profiles)
 
-    def candidate_names(self, draft: Profile) -> set[str]:
-        """Models sharing an input, a rare column or shingle, or a similar name with the draft."""
+    def candidate_names(self, draft: Profile, like_named: list[str] | None = None) -> set[str]:
+        """Models sharing an input, a rare column or shingle, or a similar name with the draft
+        (`like_named`, when the caller has looked the name up already)."""
         names: set[str] = set()
         crowded = []
         for key in draft.upstream:
@@ -112,22 +118,23 @@ class DuplicateIndex:
         names |= _most_shared(self.by_upstream, crowded, SQL_CANDIDATES)
         names |= _most_shared(self.by_column, draft.columns, SQL_CANDIDATES)
         names |= _most_shared(self.by_shingle, draft.shape.shingles if draft.shape else (), SQL_CANDIDATES)
-        if draft.stem:
-            for _, _, position in process.extract(
-                draft.stem, self.stems, scorer=fuzz.token_set_ratio, limit=NAME_CANDIDATES, score_cutoff=75
-            ):
-                names.add(self.stem_names[position])
+        if like_named is None and draft.stem:
+            like_named = self.by_stem.similar(draft.stem, NAME_CANDIDATES, NAME_CUTOFF)
+        names.update(like_named or ())
         names.discard(draft.name)
         names -= self.by_upstream.get(f"ref:{draft.name}", set())  # built on the draft, not a copy of it
         return names - {key.split(":", 1)[1] for key in draft.upstream if key.startswith("ref:")}
 
-    def candidates(self, draft: Profile, limit: int = 10) -> list[Candidate]:
-        """Best first; models the draft reads, or that read it, are its lineage, not its duplicates."""
+    def candidates(
+        self, draft: Profile, limit: int = 10, like_named: list[str] | None = None, floor: float = SHOWN_AT_LEAST
+    ) -> list[Candidate]:
+        """Best first, none under `floor`; models the draft reads, or that read it, are its lineage,
+        not its duplicates."""
         ranked = []
-        for name in self.candidate_names(draft):
+        for name in self.candidate_names(draft, like_named):
             other = self.profiles[name]
-            total, signals = score(draft, other)
-            if total >= SHOWN_AT_LEAST:
+            total, signals = score(draft, other, floor)
+            if total >= floor:
                 ranked.append(Candidate(name, other.path, other.layer, total, tuple(s.reason for s in signals)))
         ranked.sort(key=lambda c: (-c.score, c.name))
         return ranked[:limit]
@@ -135,10 +142,11 @@ class DuplicateIndex:
     def pairs(self, threshold: float = LIKELY) -> list[Pair]:
         """Likely duplicate pairs across the project, each pair once, best first."""
         found: dict[tuple[str, str], Pair] = {}
+        like_named: dict[str, list[str]] = {}
         for profile in self.profiles.values():
-            for candidate in self.candidates(profile, limit=5):
-                if candidate.score < threshold:
-                    break
+            if profile.stem and profile.stem not in like_named:
+                like_named[profile.stem] = self.by_stem.similar(profile.stem, NAME_CANDIDATES, NAME_CUTOFF, blocked=True)
+            for candidate in self.candidates(profile, 5, like_named.get(profile.stem, []), max(threshold, SHOWN_AT_LEAST)):
                 key = tuple(sorted((profile.name, candidate.name)))
                 if key not in found:
                     first = Candidate(profile.name, profile.path, profile.layer, 1.0, ())
@@ -147,7 +155,14 @@ class DuplicateIndex:
 
 
 def _most_shared(inverted: dict[str, set[str]], keys: Iterable[str], limit: int) -> set[str]:
+    """The `limit` models sharing the most keys; ties go by name, so that a report is the same on
+    every run (set order changes with each process's string hashing)."""
     counts: Counter[str] = Counter()
     for key in keys:
         counts.update(inverted.get(key, ()))
-    return {name for name, _ in counts.most_common(limit)}
+    if len(counts) <= limit:
+        return set(counts)
+    least = heapq.nlargest(limit, counts.values())[-1]
+    chosen = [name for name, count in counts.items() if count > least]
+    tied = sorted(name for name, count in counts.items() if count == least)
+    return set(chosen + tied[: limit - len(chosen)])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from tui.core.discover.names import name_stem
+from tui.core.discover.shape_cache import ShapeCache, shape_digest, shapes_of
 from tui.core.discover.sql_shape import SqlShape, shape_of
 from tui.core.project.layers import Layer, LayerRules
 from tui.core.project.records import ModelFile, ProjectScan
@@ -74,16 +75,45 @@ def draft_profile(
     )
 
 
-def project_profiles(root: Path, scan: ProjectScan, rules: LayerRules, dialect: str = "duckdb", target_path: str = "target") -> list[Profile]:
-    """Every enabled SQL model's profile (disabled and Python models are left out: dbt builds neither)."""
+def project_profiles(
+    root: Path,
+    scan: ProjectScan,
+    rules: LayerRules,
+    dialect: str = "duckdb",
+    target_path: str = "target",
+    cache: ShapeCache | None = None,
+) -> list[Profile]:
+    """Every enabled SQL model's profile (disabled and Python models are left out: dbt builds neither).
+
+    The files are read first and parsed together, so that a large project's parses can share the
+    cores and unchanged files come from `cache`."""
     catalog = catalog_columns(root / target_path / "catalog.json")
     catalog_time = _mtime(root / target_path / "catalog.json")
-    profiles = []
-    for model in scan.models:
-        if not model.enabled or model.language != "sql":
-            continue
-        profiles.append(model_profile(root, model, scan, rules, dialect, catalog, catalog_time))
-    return profiles
+    models = [m for m in scan.models if m.enabled and m.language == "sql"]
+    shapes = _project_shapes(root, models, dialect, cache)
+    return [_profile(root, model, shape, scan, rules, catalog, catalog_time) for model, shape in zip(models, shapes)]
+
+
+def _project_shapes(root: Path, models: list[ModelFile], dialect: str, cache: ShapeCache | None) -> list[SqlShape | None]:
+    """Each model's shape (None for an empty or unreadable file): cached ones as they are, the rest parsed."""
+    texts, digests = [], []
+    for model in models:
+        data = _read_bytes(root / model.path)
+        texts.append(decode_text(data)[0] if data else "")
+        digests.append(shape_digest(data, dialect) if cache is not None else "")
+    shapes: list[SqlShape | None] = [
+        cache.get(model.path, digest, text) if cache is not None and text else None
+        for model, digest, text in zip(models, digests, texts)
+    ]
+    missing = [i for i, (shape, text) in enumerate(zip(shapes, texts)) if shape is None and text]
+    for i, shape in zip(missing, shapes_of([texts[i] for i in missing], dialect)):
+        shapes[i] = shape
+        if cache is not None:
+            cache.put(models[i].path, digests[i], shape)
+    if cache is not None:
+        cache.forget_missing({model.path for model in models})
+        cache.save()
+    return shapes
 
 
 def model_profile(
@@ -97,6 +127,19 @@ def model_profile(
 ) -> Profile:
     text = _read(root / model.path)
     shape = shape_of(text, dialect) if text else None
+    return _profile(root, model, shape, scan, rules, catalog, catalog_time)
+
+
+def _profile(
+    root: Path,
+    model: ModelFile,
+    shape: SqlShape | None,
+    scan: ProjectScan,
+    rules: LayerRules,
+    catalog: Mapping[str, tuple[str, ...]] | None,
+    catalog_time: float,
+) -> Profile:
+    """Columns from the YAML entry, else a catalog newer than the file, else the SQL's final select."""
     entry = scan.entry_for(model.name)
     columns: Iterable[str] = entry.column_names if entry and entry.column_names else ()
     if not columns and catalog and model.name in catalog and _mtime(root / model.path) <= catalog_time:
@@ -130,10 +173,14 @@ def catalog_columns(path: Path) -> dict[str, tuple[str, ...]]:
 
 
 def _read(path: Path) -> str:
+    return decode_text(_read_bytes(path))[0]
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        return decode_text(path.read_bytes())[0]
+        return path.read_bytes()
     except OSError:
-        return ""
+        return b""
 
 
 def _mtime(path: Path) -> float:

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from tui.core.discover.finder import Candidate, DuplicateIndex, Pair
 from tui.core.discover.profiles import project_profiles
+from tui.core.discover.shape_cache import ShapeCache
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layers import LayerRules
 from tui.core.project.records import ProjectScan
 from tui.core.sql.relations import sqlglot_dialect
 
 
-def project_index(project: DbtProject, scan: ProjectScan, rules: LayerRules) -> DuplicateIndex:
-    """Every model's profile, read from disk (one file read and one parse per model)."""
+def project_index(project: DbtProject, scan: ProjectScan, rules: LayerRules, cache: ShapeCache | None = None) -> DuplicateIndex:
+    """Every model's profile, read from disk (one file read each; a parse unless `cache` has the file)."""
     dialect = sqlglot_dialect(project.sql_dialect_source)
-    return DuplicateIndex.build(project_profiles(project.root, scan, rules, dialect, project.target_path))
+    return DuplicateIndex.build(project_profiles(project.root, scan, rules, dialect, project.target_path, cache))
 
 
 def sql_dialect(project: DbtProject) -> str:

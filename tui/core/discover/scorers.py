@@ -18,6 +18,9 @@ from tui.core.project.layers import Layer
 
 MIN_SHARED_COLUMNS = 3
 SHOWN = 4
+DESCRIPTION_WEIGHT = 0.4
+"""The most a description can add; it is the dearest scorer, so the project scan skips it when
+even this much would not lift a pair to the threshold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,7 @@ def description_signal(draft: Profile, other: Profile) -> Signal | None:
     similarity = fuzz.token_set_ratio(draft.description.lower(), other.description.lower()) / 100
     if similarity < 0.75:
         return None
-    return Signal("description", 0.4 * similarity, f"a similar description («{_clip(other.description)}»)")
+    return Signal("description", DESCRIPTION_WEIGHT * similarity, f"a similar description («{_clip(other.description)}»)")
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -145,4 +148,5 @@ def _clip(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-SCORERS = (upstream_signal, sql_signal, columns_signal, name_signal, description_signal)
+CHEAP_SCORERS = (upstream_signal, sql_signal, columns_signal, name_signal)
+SCORERS = (*CHEAP_SCORERS, description_signal)

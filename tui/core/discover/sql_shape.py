@@ -10,10 +10,14 @@ not parse, word shingles of the same text stand in for it.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from typing import Iterable
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.generator import Generator
 
 _COMMENT = re.compile(r"\{#.*?#\}|--[^\n]*|/\*.*?\*/", re.S)
 _STATEMENT = re.compile(r"\{%.*?%\}", re.S)
@@ -84,6 +88,16 @@ def shape_of(sql_text: str, dialect: str = "duckdb") -> SqlShape:
     )
 
 
+def shape_from_parts(
+    sql_text: str, parsed: bool, projections: Iterable[str], filters: Iterable[str], joins: Iterable[str],
+    output_columns: Iterable[str],
+) -> SqlShape:
+    """A shape whose parsed parts are known already (the disk cache): only the shingles are rebuilt."""
+    shingles = word_shingles(placeholders(sql_text))
+    p, w, j = set(projections), set(filters), set(joins)
+    return SqlShape(frozenset(p), frozenset(w), frozenset(j), tuple(output_columns), shingles, parsed, _features(p, w, j))
+
+
 def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
     if isinstance(condition, exp.And):
         return [*_conjuncts(condition.left), *_conjuncts(condition.right)]
@@ -101,10 +115,22 @@ def _projection_text(projection: exp.Expression) -> str:
 _QUALIFIER = re.compile(r'(?<![\w."])(?:"[^"]+"|[a-z_][a-z0-9_$]*)\.(?=["a-z_])')
 
 
+_GENERATORS = threading.local()
+
+
+def _generator() -> Generator:
+    """One DuckDB generator per thread, reused: `node.sql()` builds a generator and copies the
+    node on every call, which cost more than the parse itself."""
+    generator = getattr(_GENERATORS, "duckdb", None)
+    if generator is None:
+        generator = _GENERATORS.duckdb = Dialect.get_or_raise("duckdb").generator()
+    return generator
+
+
 def _normal(node: exp.Expression) -> str:
     """The expression's SQL with qualifiers dropped, lower case, single spaces (generated once,
     then qualifiers cut from the text: copying the tree to drop them costs twice as much)."""
-    text = " ".join(node.sql(dialect="duckdb").lower().split())
+    text = " ".join(_generator().sql(node).lower().split())
     return _QUALIFIER.sub("", text)
 
 

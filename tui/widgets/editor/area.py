@@ -312,6 +312,7 @@ class EditorArea(Vertical):
         for pane in self.panes():
             buffer = pane.buffer
             if buffer is not None and str(buffer.path) == path:
+                self.query_one("#pane-tabs", Tabs).active = "tab-sql" if pane is self.sql_pane else "tab-yaml"
                 pane.editor.focus()
                 if line:
                     pane.editor.go_to_line(line - buffer.first_line + 1)

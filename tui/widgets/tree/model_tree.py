@@ -214,14 +214,31 @@ class ModelTree(Tree[TreeItem]):
         self._group(self.root, GroupKey(("problems",)), "Problems", len(problems), fill_problems)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
+        """move_to announces at once; the Tree's own message for that move comes later and must
+        not announce it twice (a second "unsaved edits?" dialog after the user cancelled)."""
         event.stop()
-        self._announce(event.node.data)
+        if not _same_item(event.node.data, self._announced):
+            self._announce(event.node.data)
 
     def move_to(self, item: TreeItem) -> None:
         """Put the cursor on an item (the user stays on it, or chose it elsewhere); a restore
         still due from a rebuild would move it back, so it is dropped."""
         self._restore_due = False
+        if isinstance(item, ModelFile):
+            self._fill_groups_of(item)
         self._restore_cursor(item)
+
+    def _fill_groups_of(self, model: ModelFile) -> None:
+        """A model in a folder not expanded yet (big projects open collapsed) gets its node now."""
+        layer = model.layer
+        for key in (GroupKey((layer.value,)), GroupKey((layer.value, _sub_folder(model, layer)))):
+            node = next((n for n in self._walk(self.root) if n.data == key), None)
+            if node is None:
+                continue
+            fill = self._pending.pop(key, None)
+            if fill is not None:
+                fill(node)
+            node.expand()
 
     def is_current(self, item: TreeItem) -> bool:
         """Is item what the cursor is on (as last announced)?"""

@@ -13,7 +13,8 @@ from textual.reactive import reactive
 from textual.widgets import Input
 
 from tui.core.lint.rules import Severity
-from tui.core.project.records import ProjectScan
+from tui.core.discover.search import fuzzy_match
+from tui.core.project.records import ModelFile, ProjectScan
 from tui.widgets.tree.model_tree import ModelTree, TreeItem
 
 
@@ -66,6 +67,11 @@ class TreePanel(Vertical):
         self.tree.focus()
 
     def move_to(self, item: TreeItem) -> None:
+        """Put the cursor on item; a filter that hides it is cleared first (the user asked for it)."""
+        if isinstance(item, ModelFile) and self.tree.filter_query and not fuzzy_match(self.tree.filter_query, item.name):
+            self.filter_box.value = ""
+            self.filter_box.display = False
+            self.tree.filter_query = ""
         self.tree.move_to(item)
 
     def is_current(self, item: TreeItem) -> bool:

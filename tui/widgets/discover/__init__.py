@@ -1,0 +1,1 @@
+"""Panels of the duplicate finder that live on the main screen."""

@@ -1,31 +1,28 @@
 """The main screen: the model tree on the left; the open model's summary, editors and lint on the right.
 
 The screen composes panels that own their state (tui/widgets) and routes their messages. What is
-truly screen-wide stays here: the project's scan (bound down to every panel), the files on disk
-(scan, watcher, our own saves), the dialogs, and the rule that unsaved edits are never dropped
-without asking.
+truly screen-wide stays here: the project's scan (bound down to every panel; ProjectFiles reads,
+indexes and watches the files), the dialogs and screens it opens, and the rule that unsaved
+edits are never dropped without asking.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Callable
 
-from textual import on, work
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
-from textual.worker import get_current_worker
 
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
+from screens.dupes_report import DupesReportScreen
 from screens.find_data import FindDataOutcome, FindDataScreen
 from screens.lint import LintScreen, lint_screen_contents
 from screens.model_commands import ModelCommands
@@ -35,20 +32,17 @@ from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
 from tui.core.discover.grep import GrepHit, ModelSearch
-from tui.core.files import remove_stale_temp_files
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layer_suggestion import MappingRow, suggest_layers
 from tui.core.project.layers import Layer
-from tui.core.project.records import ModelFile, ProjectScan, SchemaIndex
-from tui.core.scan.cache import SchemaCache
+from tui.core.project.records import ModelFile, ProjectScan
 from tui.core.scan.prefetch import ScanPrefetch
-from tui.core.scan.scanner import ProjectScanner
-from tui.core.scan.watch import ProjectWatcher, SaveEchoes, StopSignal
 from tui.widgets.discover.similar import SimilarPanel
 from tui.widgets.editor.area import EditorArea
 from tui.widgets.editor.code_editor import CodeEditor
+from tui.widgets.project_files import ProjectFiles
 from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
 from tui.widgets.summary import ModelSummary, pick_a_model
 from tui.widgets.tree.model_tree import ModelTree
@@ -70,30 +64,6 @@ class MainScreen(Screen[None]):
     scan: reactive[ProjectScan | None] = reactive(None, always_update=True, init=False)
     lint_marks: reactive[dict[str, Severity]] = reactive(dict, always_update=True, init=False)
 
-    class ModelsScanned(Message):
-        def __init__(self, scan: ProjectScan) -> None:
-            super().__init__()
-            self.scan = scan
-
-    class ModelsRendered(Message):
-        """The models whose lineage needed a render, now rendered (the rest as before)."""
-
-        def __init__(self, scan: ProjectScan) -> None:
-            super().__init__()
-            self.scan = scan
-
-    class SchemaIndexed(Message):
-        def __init__(self, index: SchemaIndex) -> None:
-            super().__init__()
-            self.index = index
-
-    class FilesChanged(Message):
-        """Files under the model folders changed on disk (by us or by someone else)."""
-
-        def __init__(self, paths: set[Path]) -> None:
-            super().__init__()
-            self.paths = paths
-
     def __init__(
         self,
         project: DbtProject,
@@ -104,27 +74,23 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.project = project
         self.config = config
-        self.prefetch = prefetch
         self.project_linter = project_linter
-        self.scanner = ProjectScanner(project, config.layer_rules(), SchemaCache(project.root))
-        self.echoes = SaveEchoes()
+        self.files = ProjectFiles(project, config.layer_rules(), prefetch)
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.pending_open: str | None = None
         """A model file just created: opened when the scan that finds it arrives."""
         self.problems_told = False
         self.layers_offered = False
-        self.stop_watching = threading.Event()
-        self.watching = threading.Event()
-        """Set once the model folders are watched (tests wait for it before changing files)."""
 
     def compose(self) -> ComposeResult:
+        yield self.files
         yield Header()
         with Horizontal(id="body"):
             yield TreePanel(self.project.name, id="sidebar").data_bind(MainScreen.scan, MainScreen.lint_marks)
             with Vertical(id="detail"):
                 yield ModelSummary(id="summary").data_bind(MainScreen.scan)
-                yield EditorArea(self.project.root, self.config.new_entry_file, self.echoes, id="editors").data_bind(
+                yield EditorArea(self.project.root, self.config.new_entry_file, self.files.echoes, id="editors").data_bind(
                     MainScreen.scan
                 )
                 yield LintPanel(
@@ -155,48 +121,16 @@ class MainScreen(Screen[None]):
 
     # --- the project's files ------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self.scan_project()
-        self.watch_files()
-        self.remove_stale_temp_files()
-
-    def on_unmount(self) -> None:
-        self.stop_watching.set()
-
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def scan_project(self) -> None:
-        """Models first, so the tree shows at once; the YAML index starts after it is painted."""
-        prefetch, self.prefetch = self.prefetch, None
-        scan = prefetch.result() if prefetch is not None else None
-        self.post_message(self.ModelsScanned(scan or self.scanner.scan_models()))
+        self.files.scan_project()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def index_schema(self) -> None:
-        """After the first frame: the renders the fast scan left pending, then the YAML index."""
-        scan = self.scan
-        if scan is not None and scan.pending_renders:
-            self.post_message(self.ModelsRendered(self.scanner.complete_renders(scan)))
-        self.post_message(self.SchemaIndexed(self.scanner.index_schema()))
-
-    @work(thread=True, exit_on_error=False, group="watch")
-    def watch_files(self) -> None:
-        worker = get_current_worker()
-        stop = StopSignal(self.stop_watching.is_set, lambda: worker.is_cancelled)
-        watcher = ProjectWatcher(self.project.model_dirs(), ready=self.watching)
-        watcher.run(lambda paths: self.post_message(self.FilesChanged(paths)), stop)
-
-    @work(thread=True, exit_on_error=False, group="housekeeping")
-    def remove_stale_temp_files(self) -> None:
-        """Temp files of saves interrupted long ago (a crash, a full disk) are not worth keeping."""
-        remove_stale_temp_files(self.project.model_dirs())
-
-    @on(ModelsScanned)
-    def models_scanned(self, message: ModelsScanned) -> None:
+    @on(ProjectFiles.ModelsScanned)
+    def models_scanned(self, message: ProjectFiles.ModelsScanned) -> None:
         self.scan = replace(message.scan, schema=self.scan.schema) if self.scan else message.scan
-        self.call_after_refresh(self.index_schema)
+        self.call_after_refresh(lambda: self.files.index_schema(self.scan))
         if not message.scan.models:
             paths = ", ".join(self.project.model_paths)
             self.summary.subject = f"No models yet under {paths}. Add a .sql file there."
@@ -219,13 +153,13 @@ class MainScreen(Screen[None]):
             self.layers_offered = True
             self.notify(offer, title="Layers", timeout=12)
 
-    @on(ModelsRendered)
-    def models_rendered(self, message: ModelsRendered) -> None:
+    @on(ProjectFiles.ModelsRendered)
+    def models_rendered(self, message: ProjectFiles.ModelsRendered) -> None:
         if self.scan is not None:
             self.scan = replace(self.scan, models=message.scan.models, pending_renders=())
 
-    @on(SchemaIndexed)
-    def schema_indexed(self, message: SchemaIndexed) -> None:
+    @on(ProjectFiles.SchemaIndexed)
+    def schema_indexed(self, message: ProjectFiles.SchemaIndexed) -> None:
         if self.scan is None:
             return
         self.scan = replace(self.scan, schema=message.index)
@@ -234,12 +168,10 @@ class MainScreen(Screen[None]):
             self.problems_told = True
             self.notify(f"{len(problems)} file problem(s): see Problems in the tree.", severity="warning")
 
-    @on(FilesChanged)
-    def files_changed(self, message: FilesChanged) -> None:
-        news = self.echoes.news(message.paths)
-        if news:
-            self.editors.files_changed(news)
-            self.scan_project()
+    @on(ProjectFiles.FilesChanged)
+    def files_changed(self, message: ProjectFiles.FilesChanged) -> None:
+        self.editors.files_changed(message.paths)
+        self.scan_project()
 
     # --- what the tree's cursor is on ---------------------------------------------------------
 
@@ -442,7 +374,7 @@ class MainScreen(Screen[None]):
                 self.notify(message, title="Layers", severity="error" if rows else "information", timeout=10)
             return
         self.config = config
-        self.scanner = ProjectScanner(self.project, config.layer_rules(), SchemaCache(self.project.root))
+        self.files.use_rules(config.layer_rules())
         self.lint_panel.settings = config.lint_settings()
         self.similar.use_rules(config.layer_rules())
         self.notify(message)
@@ -453,6 +385,18 @@ class MainScreen(Screen[None]):
             return
         screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source)
         self.app.push_screen(screen, self._after_wizard)
+
+    def action_dupes_report(self) -> None:
+        if self.scan is None:
+            return
+        similar = self.similar
+        index = similar.index if similar.indexed_scan is self.scan else None
+        self.app.push_screen(DupesReportScreen(self.project, self.scan, self.config.layer_rules(), index), self._open_path)
+
+    def _open_path(self, path: str | None) -> None:
+        model = next((m for m in self.scan.models if m.path == path), None) if path and self.scan else None
+        if model is not None:
+            self.jump_to_model(model)
 
     def action_find_data(self) -> None:
         if self.scan is not None:

@@ -46,7 +46,7 @@ def _watchers_not_ready(app) -> list:
     """The main screens' watch events not yet set: a file a test writes before would be missed."""
     from screens.main import MainScreen
 
-    return [s.watching for s in app.screen_stack if isinstance(s, MainScreen) and not s.watching.is_set()]
+    return [s.files.watching for s in app.screen_stack if isinstance(s, MainScreen) and not s.files.watching.is_set()]
 
 
 async def settle(pilot) -> None:

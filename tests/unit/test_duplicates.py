@@ -143,6 +143,15 @@ def test_name_scorer_strips_prefixes_and_plurals() -> None:
     assert name_signal(_profile("stg_orders"), _profile("stg_reviewers")) is None
 
 
+def test_a_dimension_and_a_fact_of_one_subject_are_not_copies() -> None:
+    fact, dimension = _profile("fct_case_decisions", Layer.MARTS), _profile("dim_case_decisions", Layer.MARTS)
+    kinds = name_signal(dimension, fact)
+    assert kinds is not None and kinds.score < LIKELY / 1.5
+    assert "a fct_ model, not dim_" in kinds.reason
+    two_facts = name_signal(_profile("fct_case_decision", Layer.MARTS), fact)
+    assert two_facts is not None and two_facts.score >= LIKELY
+
+
 def test_description_scorer() -> None:
     a = _profile("a", description="Open cases with how many decisions they have had.")
     b = _profile("b", description="Closed cases with how many decisions they have had.")

@@ -60,6 +60,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("new_model", "n", "screen.new_model", "New model", "Create a model: layer, a checked name, its source, and the existing models like it first"),
     Command("search", "g", "screen.search", "Search models", "Find a word in every model's SQL and YAML; enter opens the model at the line"),
     Command("find_data", "d", "screen.find_data", "Find data", "Say what data you need: marts first, then staging, then a declared source (never a raw table)"),
+    Command("dupes_report", "D", "screen.dupes_report", "Duplicates", "Every likely duplicate pair in the project, with the reasons (dbt-workbench dupes --all)", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
@@ -117,6 +118,12 @@ FIND_DATA_COMMANDS: tuple[Command, ...] = (
     Command("find_data_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
 )
 
+DUPES_REPORT_COMMANDS: tuple[Command, ...] = (
+    Command("dupes_open_first", "enter", "screen.open_first", "Open first", "Open the pair's first model"),
+    Command("dupes_open_second", "o", "screen.open_second", "Open second", "Open the pair's second model"),
+    Command("dupes_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
+)
+
 CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
     Command("create_confirm", "y", "screen.confirm", "Create", "Write the model file shown and open it"),
     Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
@@ -140,5 +147,6 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *SEARCH_COMMANDS,
     *CREATE_CONFIRM_COMMANDS,
     *FIND_DATA_COMMANDS,
+    *DUPES_REPORT_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

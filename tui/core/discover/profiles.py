@@ -82,6 +82,7 @@ def project_profiles(
     dialect: str = "duckdb",
     target_path: str = "target",
     cache: ShapeCache | None = None,
+    built: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[Profile]:
     """Every enabled SQL model's profile (disabled and Python models are left out: dbt builds neither).
 
@@ -91,7 +92,7 @@ def project_profiles(
     catalog_time = _mtime(root / target_path / "catalog.json")
     models = [m for m in scan.models if m.enabled and m.language == "sql"]
     shapes = _project_shapes(root, models, dialect, cache)
-    return [_profile(root, model, shape, scan, rules, catalog, catalog_time) for model, shape in zip(models, shapes)]
+    return [_profile(root, model, shape, scan, rules, catalog, catalog_time, built) for model, shape in zip(models, shapes)]
 
 
 def _project_shapes(root: Path, models: list[ModelFile], dialect: str, cache: ShapeCache | None) -> list[SqlShape | None]:
@@ -138,12 +139,16 @@ def _profile(
     rules: LayerRules,
     catalog: Mapping[str, tuple[str, ...]] | None,
     catalog_time: float,
+    built: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Profile:
-    """Columns from the YAML entry, else a catalog newer than the file, else the SQL's final select."""
+    """Columns from the YAML entry, else a catalog newer than the file, else the built relation
+    in the warehouse (`built`, by relation name), else the SQL's final select."""
     entry = scan.entry_for(model.name)
     columns: Iterable[str] = entry.column_names if entry and entry.column_names else ()
     if not columns and catalog and model.name in catalog and _mtime(root / model.path) <= catalog_time:
         columns = catalog[model.name]
+    if not columns and built:
+        columns = built.get(model.name.lower(), ())
     if not columns and shape is not None:
         columns = shape.output_columns
     return Profile(

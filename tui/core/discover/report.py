@@ -12,12 +12,17 @@ from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layers import LayerRules
 from tui.core.project.records import ProjectScan
 from tui.core.sql.relations import sqlglot_dialect
+from tui.core.warehouse.built import built_columns
 
 
 def project_index(project: DbtProject, scan: ProjectScan, rules: LayerRules, cache: ShapeCache | None = None) -> DuplicateIndex:
-    """Every model's profile, read from disk (one file read each; a parse unless `cache` has the file)."""
+    """Every model's profile, read from disk (one file read each; a parse unless `cache` has the
+    file), with the columns of the relations already built in the warehouse."""
     dialect = sqlglot_dialect(project.sql_dialect_source)
-    return DuplicateIndex.build(project_profiles(project.root, scan, rules, dialect, project.target_path, cache))
+    source_schemas = frozenset(table.source_name.lower() for table in scan.schema.sources)
+    built, _said = built_columns(project.connection, source_schemas)
+    profiles = project_profiles(project.root, scan, rules, dialect, project.target_path, cache, built)
+    return DuplicateIndex.build(profiles)
 
 
 def sql_dialect(project: DbtProject) -> str:

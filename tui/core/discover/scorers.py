@@ -123,8 +123,10 @@ def name_signal(draft: Profile, other: Profile) -> Signal | None:
     name in the same layer is a likely duplicate, a merely similar one is not."""
     if not draft.stem or not other.stem:
         return None
-    same_layer = draft.layer is other.layer
+    same_layer = draft.layer is other.layer and _kind(draft.name) == _kind(other.name)
     where = "in the same layer" if same_layer else f"in {other.layer.title}"
+    if draft.layer is other.layer and not same_layer:
+        where = f"but a {_kind(other.name)}_ model, not {_kind(draft.name)}_"
     if draft.stem == other.stem:
         return Signal("name", 0.6 if same_layer else 0.3, f"the same name once prefixes are dropped («{other.stem}») {where}")
     similarity = max(stem_similarity(draft.stem, other.stem), 0.8 * fuzz.token_set_ratio(draft.stem, other.stem) / 100)
@@ -132,6 +134,12 @@ def name_signal(draft: Profile, other: Profile) -> Signal | None:
         return None
     weight = 0.45 if same_layer else 0.2
     return Signal("name", weight * similarity, f"a similar name {where} («{other.stem}» and «{draft.stem}»)")
+
+
+def _kind(name: str) -> str:
+    """The prefix before the first `_`: `dim` and `fct` in one layer are a dimension and a fact,
+    two kinds of model about one subject, not copies of each other."""
+    return name.split("_", 1)[0] if "_" in name else ""
 
 
 def description_signal(draft: Profile, other: Profile) -> Signal | None:

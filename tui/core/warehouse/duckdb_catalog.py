@@ -17,23 +17,31 @@ _LOCK = re.compile(r"\(PID (\d+)\)")
 
 def relation_columns(database: Path, schema: str, table: str) -> list[tuple[str, str]]:
     """(name, type) in column order; [] when the relation is not in the file."""
-    import duckdb
-
     if not database.is_file():
         raise WorkbenchError(f"The DuckDB file {database} does not exist yet (build the project first).")
+    rows = read_only(
+        database,
+        "select column_name, data_type from information_schema.columns "
+        "where lower(table_schema) = lower(?) and lower(table_name) = lower(?) order by ordinal_position",
+        [schema, table],
+    )
+    return [(str(name), str(data_type).lower()) for name, data_type in rows]
+
+
+def read_only(database: Path, query: str, parameters: list | None = None) -> list[tuple]:
+    """The rows of one query, on a connection opened for it and closed at once."""
+    import duckdb
+
     try:
         connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
     except duckdb.Error as error:
         raise WorkbenchError(_open_problem(database, str(error))) from None
     try:
-        rows = connection.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where lower(table_schema) = lower(?) and lower(table_name) = lower(?) order by ordinal_position",
-            [schema, table],
-        ).fetchall()
+        return connection.execute(query, parameters or []).fetchall()
+    except duckdb.Error as error:
+        raise WorkbenchError(f"Cannot read the DuckDB file {database.name}: {str(error).splitlines()[0]}") from None
     finally:
         connection.close()
-    return [(str(name), str(data_type).lower()) for name, data_type in rows]
 
 
 def _open_problem(database: Path, message: str) -> str:

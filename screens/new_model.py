@@ -48,6 +48,15 @@ from tui.core.project.records import ProjectScan, SourceTable
 LAYERS = (Layer.STAGING, Layer.INTERMEDIATE, Layer.MARTS)
 
 
+class LayerButton(RadioButton):
+    """Shows its state by shape, not by colour alone (NO_COLOR, monochrome terminals): ● chosen, ○ not."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
+
+
 @dataclass(frozen=True, slots=True)
 class WizardOutcome:
     """What the main screen does next: open or extend an existing model, or open the new one."""
@@ -64,7 +73,7 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
     NewModelScreen #nm-check { height: auto; margin-bottom: 1; }
     NewModelScreen #nm-check.-bad { color: $error; }
     NewModelScreen #nm-check.-good { color: $success; }
-    NewModelScreen #nm-sources { height: 8; border: round $primary 50%; }
+    NewModelScreen #nm-sources { height: auto; max-height: 6; border: round $primary 50%; }
     NewModelScreen #nm-sources.-hidden { display: none; }
     NewModelScreen #nm-candidates { height: 1fr; min-height: 5; border: round $primary 50%; }
     NewModelScreen #nm-status { height: auto; color: $text-muted; }
@@ -103,7 +112,7 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
             box.border_title = "New model: check what exists first"
             with RadioSet(id="nm-layer"):
                 for layer in LAYERS:
-                    yield RadioButton(f"{layer.title} ({' / '.join(prefixes_for(layer, self.rules))})", value=layer is self.draft_layer)
+                    yield LayerButton(f"{layer.title} ({' / '.join(prefixes_for(layer, self.rules))})", value=layer is self.draft_layer)
             yield Input(placeholder="model name, e.g. stg_crm__customers", id="nm-name")
             yield Static(id="nm-check")
             yield OptionList(id="nm-sources")
@@ -120,7 +129,7 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
             sources.add_option(Option(Text("No sources declared in YAML yet: declare one under sources:", "dim"), disabled=True))
         else:
             sources.highlighted = 0
-        self.query_one("#nm-candidates", OptionList).border_title = "Existing models like it (o: open, x: extend instead)"
+        self.query_one("#nm-candidates", OptionList).border_title = "Existing models like it (tab to here; o: open, x: extend instead)"
         self._show_layer()
         name_box = self.query_one("#nm-name", Input)
         if self.source is not None and self.draft_layer is Layer.STAGING:

@@ -76,3 +76,37 @@ def test_layer_mapping_80x24(snap_compare, tmp_path: Path) -> None:
         await wait_for_scan(pilot)
 
     assert snap_compare(open_app(root), terminal_size=(80, 24), run_before=open_mapping)
+
+
+def test_new_model_wizard_80x24(snap_compare, demo_project: Path) -> None:
+    async def draft_over_a_source(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the first source, raw.cases: its name is suggested
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=draft_over_a_source)
+
+
+def test_find_data_80x24(snap_compare, demo_project: Path) -> None:
+    async def ask_for_data(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press(*"reviewer approval rate", "enter")
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=ask_for_data)
+
+
+def test_models_like_the_open_one_wide(snap_compare, demo_project: Path) -> None:
+    original = (demo_project / "models/staging/stg_cases.sql").read_text()
+    (demo_project / "models/staging/stg_cases_again.sql").write_text(original.replace("case_ref", "case_code"))
+
+    async def open_the_copy(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"stg_cases_again", "enter")
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(160, 48), run_before=open_the_copy)

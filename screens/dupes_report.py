@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.destination import Destination
 from tui.bindings import bindings_for
 from tui.core.commands import DUPES_REPORT_COMMANDS
 from tui.core.discover.finder import DuplicateIndex, Pair
@@ -26,8 +27,7 @@ from tui.core.project.layers import LayerRules
 from tui.core.project.records import ProjectScan
 
 
-class DupesReportScreen(ModalScreen[str | None]):
-    """Dismisses with the path of the model to open (or None)."""
+class DupesReportScreen(ModalScreen["Destination | None"]):
 
     DEFAULT_CSS = """
     DupesReportScreen { align: center middle; }
@@ -91,12 +91,12 @@ class DupesReportScreen(ModalScreen[str | None]):
     def action_open_first(self) -> None:
         pair = self._highlighted_pair()
         if pair is not None:
-            self.dismiss(pair.first.path)
+            self.dismiss(Destination(pair.first.path))
 
     def action_open_second(self) -> None:
         pair = self._highlighted_pair()
         if pair is not None:
-            self.dismiss(pair.second.path)
+            self.dismiss(Destination(pair.second.path))
 
 
 def pair_text(pair: Pair) -> Text:

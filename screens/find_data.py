@@ -8,8 +8,6 @@ offered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -20,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.destination import Destination
 from tui.bindings import bindings_for
 from tui.core.commands import FIND_DATA_COMMANDS
 from tui.core.discover.find_data import DataAnswer, DataMatch, Verdict, find_data, ref_snippet
@@ -42,17 +41,7 @@ VERDICT_TEXT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FindDataOutcome:
-    """What the main screen does next: open a model, or start the wizard at a layer (with a source)."""
-
-    action: str  # "open" or "wizard"
-    path: str = ""
-    layer: Layer = Layer.STAGING
-    source: str | None = None
-
-
-class FindDataScreen(ModalScreen["FindDataOutcome | None"]):
+class FindDataScreen(ModalScreen["Destination | None"]):
     DEFAULT_CSS = """
     FindDataScreen { align: center middle; }
     FindDataScreen > Vertical { width: 100; max-width: 100%; height: 100%; border: round $primary; padding: 0 1; }
@@ -167,17 +156,17 @@ class FindDataScreen(ModalScreen["FindDataOutcome | None"]):
     def action_open_match(self) -> None:
         match = self.highlighted()
         if match is not None and match.layer is not None:
-            self.dismiss(FindDataOutcome("open", match.path))
+            self.dismiss(Destination(match.path))
 
     def action_new_model(self) -> None:
         verdict = self.answer.verdict
         if verdict is Verdict.MART:
             self.notify("A mart has this already: read it with the snippet (c) rather than building another.", severity="warning")
         elif verdict is Verdict.STAGING:
-            self.dismiss(FindDataOutcome("wizard", layer=Layer.MARTS))
+            self.dismiss(Destination(wizard=Layer.MARTS))
         elif verdict is Verdict.NOTHING:
             match = self.highlighted()
-            self.dismiss(FindDataOutcome("wizard", layer=Layer.STAGING, source=match.name if match else None))
+            self.dismiss(Destination(wizard=Layer.STAGING, source=match.name if match else None))
 
 
 def _match_text(match: DataMatch) -> Text:

@@ -20,18 +20,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
 
+from screens.destination import Destination
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
 from screens.dupes_report import DupesReportScreen
-from screens.find_data import FindDataOutcome, FindDataScreen
+from screens.find_data import FindDataScreen
 from screens.lint import LintScreen, lint_screen_contents
 from screens.model_commands import ModelCommands
-from screens.new_model import NewModelScreen, WizardOutcome
+from screens.new_model import NewModelScreen
 from screens.search import SearchScreen
 from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
-from tui.core.discover.grep import GrepHit, ModelSearch
+from tui.core.discover.grep import ModelSearch
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
@@ -140,7 +141,7 @@ class MainScreen(Screen[None]):
             created = next((m for m in message.scan.models if m.path == self.pending_open), None)
             if created is not None:
                 self.pending_open = None
-                self._open_in_sql_editor(created)
+                self._show_model_line(created, created.path, None)
         self._offer_layer_mapping()
 
     def _offer_layer_mapping(self) -> None:
@@ -226,9 +227,7 @@ class MainScreen(Screen[None]):
 
     @on(SimilarPanel.CandidateChosen)
     def similar_chosen(self, message: SimilarPanel.CandidateChosen) -> None:
-        model = next((m for m in self.scan.models if m.path == message.path), None) if self.scan else None
-        if model is not None:
-            self.jump_to_model(model)
+        self.go(Destination(message.path))
 
     @on(EditorArea.Saved)
     def saved(self) -> None:
@@ -291,6 +290,27 @@ class MainScreen(Screen[None]):
             self.pending_line = (path, line)
             self.jump_to_model(model)
 
+    def go(self, to: Destination | None) -> None:
+        """Where a screen sent the user: the wizard, a new file, a model, a line of one."""
+        if to is None or self.scan is None:
+            return
+        if to.wizard is not None:
+            self.action_new_model(to.wizard, to.source)
+        elif to.created:
+            self.pending_open = to.path
+            self.scan_project()
+        elif (model := self._model_at(to)) is None:
+            self.notify(f"{to.path}:{to.line} is in no model's file or entry: no model to open.")
+        elif to.edit or to.line is not None:
+            self._show_model_line(model, to.path if to.line is not None else model.path, to.line)
+        else:
+            self.jump_to_model(model)
+
+    def _model_at(self, to: Destination) -> ModelFile | None:
+        if to.model:
+            return self.scan.model_named(to.model)
+        return next((m for m in self.scan.models if m.path == to.path), None)
+
     def jump_to_model(self, model: ModelFile) -> None:
         """Move the tree to the model (the tree's cursor opens it; a filter hiding it is cleared)."""
         self.tree_panel.move_to(model)
@@ -343,19 +363,7 @@ class MainScreen(Screen[None]):
     def action_search(self) -> None:
         self._not_in_text_field()
         if self.scan is not None:
-            self.app.push_screen(SearchScreen(ModelSearch(self.project.root, self.scan)), self._open_search_hit)
-
-    def _open_search_hit(self, hit: GrepHit | None) -> None:
-        if hit is None or self.scan is None:
-            return
-        if hit.kind == "sql":
-            model = next((m for m in self.scan.models if m.path == hit.path), None)
-        else:
-            model = self.scan.model_named(hit.model) if hit.model else None
-        if model is None:
-            self.notify(f"{hit.path}:{hit.line} is in no model's entry (sources, other keys): no model to open.")
-            return
-        self._show_model_line(model, hit.path, hit.line)
+            self.app.push_screen(SearchScreen(ModelSearch(self.project.root, self.scan)), self.go)
 
     def action_layer_mapping(self) -> None:
         if self.scan is None:
@@ -384,56 +392,18 @@ class MainScreen(Screen[None]):
         if self.scan is None:
             return
         screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source)
-        self.app.push_screen(screen, self._after_wizard)
+        self.app.push_screen(screen, self.go)
 
     def action_dupes_report(self) -> None:
         if self.scan is None:
             return
         similar = self.similar
         index = similar.index if similar.indexed_scan is self.scan else None
-        self.app.push_screen(DupesReportScreen(self.project, self.scan, self.config.layer_rules(), index), self._open_path)
-
-    def _open_path(self, path: str | None) -> None:
-        model = next((m for m in self.scan.models if m.path == path), None) if path and self.scan else None
-        if model is not None:
-            self.jump_to_model(model)
+        self.app.push_screen(DupesReportScreen(self.project, self.scan, self.config.layer_rules(), index), self.go)
 
     def action_find_data(self) -> None:
         if self.scan is not None:
-            self.app.push_screen(FindDataScreen(self.project, self.scan), self._after_find_data)
-
-    def _after_find_data(self, outcome: FindDataOutcome | None) -> None:
-        if outcome is None or self.scan is None:
-            return
-        if outcome.action == "wizard":
-            self.action_new_model(outcome.layer, outcome.source)
-            return
-        model = next((m for m in self.scan.models if m.path == outcome.path), None)
-        if model is not None:
-            self.tree_panel.move_to(model)
-
-    def _after_wizard(self, outcome: WizardOutcome | None) -> None:
-        if outcome is None or self.scan is None:
-            return
-        if outcome.action == "created":
-            self.pending_open = outcome.path
-            self.scan_project()
-            return
-        model = next((m for m in self.scan.models if m.path == outcome.path), None)
-        if model is None:
-            return
-        if outcome.action == "extend":
-            self._open_in_sql_editor(model)
-        else:
-            self.tree_panel.move_to(model)
-
-    def _open_in_sql_editor(self, model: ModelFile) -> None:
-        """Open the model and put the cursor in its SQL (the line None: where it was)."""
-        if self.open_model is not None and self.open_model.path == model.path:
-            self.editors.show_line(model.path, None)
-            return
-        self.pending_line = (model.path, None)
-        self.tree_panel.move_to(model)
+            self.app.push_screen(FindDataScreen(self.project, self.scan), self.go)
 
     def action_edit_sql(self) -> None:
         self._not_in_text_field()

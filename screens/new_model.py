@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from screens.destination import Destination
 from screens.dialogs import DIALOG_CSS, PromptDialog
 from tui.bindings import bindings_for
 from tui.core.commands import CREATE_CONFIRM_COMMANDS, NEW_MODEL_COMMANDS
@@ -57,15 +58,7 @@ class LayerButton(RadioButton):
         return super()._button
 
 
-@dataclass(frozen=True, slots=True)
-class WizardOutcome:
-    """What the main screen does next: open or extend an existing model, or open the new one."""
-
-    action: str  # "open", "extend" or "created"
-    path: str
-
-
-class NewModelScreen(ModalScreen["WizardOutcome | None"]):
+class NewModelScreen(ModalScreen["Destination | None"]):
     DEFAULT_CSS = """
     NewModelScreen { align: center middle; }
     NewModelScreen > Vertical { width: 100; max-width: 100%; height: 100%; border: round $primary; padding: 0 1; }
@@ -241,12 +234,12 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
     def action_open_candidate(self) -> None:
         candidate = self._highlighted()
         if candidate is not None:
-            self.dismiss(WizardOutcome("open", candidate.path))
+            self.dismiss(Destination(candidate.path))
 
     def action_extend_candidate(self) -> None:
         candidate = self._highlighted()
         if candidate is not None:
-            self.dismiss(WizardOutcome("extend", candidate.path))
+            self.dismiss(Destination(candidate.path, edit=True))
 
     @on(Input.Submitted, "#nm-name")
     def action_create(self) -> None:
@@ -290,7 +283,7 @@ class NewModelScreen(ModalScreen["WizardOutcome | None"]):
         except WorkbenchError as error:
             self.notify(str(error), title="Not created", severity="error")
             return
-        self.dismiss(WizardOutcome("created", new.relative_to(self.project.root)))
+        self.dismiss(Destination(new.relative_to(self.project.root), created=True))
 
 
 def _candidate_text(candidate: Candidate) -> Text:

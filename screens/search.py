@@ -18,12 +18,13 @@ from textual.worker import get_current_worker
 
 from tui.bindings import bindings_for
 from tui.core.commands import SEARCH_COMMANDS
+from screens.destination import Destination
 from tui.core.discover.grep import GrepHit, GrepResult, ModelSearch
 
 EMPTY_STATE = "Type a word to search every model's SQL and YAML"
 
 
-class SearchScreen(ModalScreen[GrepHit | None]):
+class SearchScreen(ModalScreen["Destination | None"]):
     """Dismisses with the chosen hit (its path and line, and the model it belongs to) or None."""
 
     DEFAULT_CSS = """
@@ -102,7 +103,8 @@ class SearchScreen(ModalScreen[GrepHit | None]):
     @on(OptionList.OptionSelected, "#search-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.dismiss(self.hits[int(event.option.id)])
+            hit = self.hits[int(event.option.id)]
+            self.dismiss(Destination(hit.path, hit.line, hit.model))
 
 
 def result_options(result: GrepResult) -> list[Option]:

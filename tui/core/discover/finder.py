@@ -8,14 +8,22 @@ share something with it, not against all of them. Signals combine as independent
 
 from __future__ import annotations
 
-import heapq
+import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Iterable
 
 from tui.core.discover.names import StemIndex
 from tui.core.discover.profiles import Profile
-from tui.core.discover.scorers import CHEAP_SCORERS, DESCRIPTION_WEIGHT, Signal, description_signal
+from tui.core.discover.scorers import (
+    CHEAP_SCORERS,
+    CHEAP_SCORES,
+    DESCRIPTION_WEIGHT,
+    Signal,
+    description_score,
+    description_signal,
+)
 from tui.core.project.layers import Layer
 
 LIKELY = 0.5
@@ -71,6 +79,28 @@ def score(draft: Profile, other: Profile, floor: float = 0.0) -> tuple[float, tu
         if signal is not None:
             signals.append(signal)
     return combine(signals), tuple(sorted(signals, key=lambda s: -s.score))
+
+
+def _cheap_remaining(draft: Profile, other: Profile) -> float:
+    """The product of (1 - score) over the cheap signals: 1 - the score without the description.
+    With `_with_description` it gives `score`'s total to the last bit (the same products in the
+    same order) without the signals' words: ranking needs only the number."""
+    remaining = 1.0
+    for scorer in CHEAP_SCORES:
+        remaining *= 1.0 - min(scorer(draft, other), 0.99)
+    return remaining
+
+
+def _with_description(draft: Profile, other: Profile, remaining: float, floor: float) -> float:
+    if floor <= 0.0 or 1.0 - (1.0 - (1.0 - remaining)) * (1.0 - DESCRIPTION_WEIGHT) >= floor:
+        remaining *= 1.0 - min(description_score(draft, other), 0.99)
+    return 1.0 - remaining
+
+
+def _ceiling(remaining: float) -> float:
+    """The most a candidate can score once its description is added (rounding is monotonic, so
+    the float can only be at least the true total)."""
+    return 1.0 - remaining * (1.0 - DESCRIPTION_WEIGHT)
 
 
 @dataclass(slots=True)
@@ -130,39 +160,53 @@ class DuplicateIndex:
     ) -> list[Candidate]:
         """Best first, none under `floor`; models the draft reads, or that read it, are its lineage,
         not its duplicates."""
-        ranked = []
-        for name in self.candidate_names(draft, like_named):
-            other = self.profiles[name]
-            total, signals = score(draft, other, floor)
+        return [self._candidate(draft, name, floor) for name in self._ranked(draft, limit, like_named, floor)]
+
+    def _ranked(self, draft: Profile, limit: int, like_named: list[str] | None, floor: float) -> list[str]:
+        """The names of the best `limit` candidates on numbers alone (ties by name): every
+        candidate's cheap signals first, then, best first, the description (the dearest) until
+        even its full weight could not lift the next one above the floor or into the best `limit`."""
+        cheap = sorted((_cheap_remaining(draft, self.profiles[name]), name) for name in self.candidate_names(draft, like_named))
+        best: list[tuple[float, str]] = []
+        for remaining, name in cheap:
+            ceiling = _ceiling(remaining)
+            if ceiling < floor or (len(best) == limit and ceiling < -best[-1][0]):
+                break  # the rest score no more than this one
+            total = _with_description(draft, self.profiles[name], remaining, floor)
             if total >= floor:
-                ranked.append(Candidate(name, other.path, other.layer, total, tuple(s.reason for s in signals)))
-        ranked.sort(key=lambda c: (-c.score, c.name))
-        return ranked[:limit]
+                bisect.insort(best, (-total, name))
+                del best[limit:]
+        return [name for _, name in best]
+
+    def _candidate(self, draft: Profile, name: str, floor: float) -> Candidate:
+        """One ranked candidate, now with its reasons in words."""
+        other = self.profiles[name]
+        total, signals = score(draft, other, floor)
+        return Candidate(name, other.path, other.layer, total, tuple(s.reason for s in signals))
 
     def pairs(self, threshold: float = LIKELY) -> list[Pair]:
         """Likely duplicate pairs across the project, each pair once, best first."""
         found: dict[tuple[str, str], Pair] = {}
         like_named: dict[str, list[str]] = {}
+        floor = max(threshold, SHOWN_AT_LEAST)
         for profile in self.profiles.values():
             if profile.stem and profile.stem not in like_named:
                 like_named[profile.stem] = self.by_stem.similar(profile.stem, NAME_CANDIDATES, NAME_CUTOFF, blocked=True)
-            for candidate in self.candidates(profile, 5, like_named.get(profile.stem, []), max(threshold, SHOWN_AT_LEAST)):
-                key = tuple(sorted((profile.name, candidate.name)))
-                if key not in found:
+            for name in self._ranked(profile, 5, like_named.get(profile.stem, []), floor):
+                key = (profile.name, name) if profile.name < name else (name, profile.name)
+                if key not in found:  # the words of a pair only once, from the side that met it first
                     first = Candidate(profile.name, profile.path, profile.layer, 1.0, ())
-                    found[key] = Pair(first, candidate)
+                    found[key] = Pair(first, self._candidate(profile, name, floor))
         return sorted(found.values(), key=lambda p: (-p.score, p.first.name))
 
 
 def _most_shared(inverted: dict[str, set[str]], keys: Iterable[str], limit: int) -> set[str]:
     """The `limit` models sharing the most keys; ties go by name, so that a report is the same on
     every run (set order changes with each process's string hashing)."""
-    counts: Counter[str] = Counter()
-    for key in keys:
-        counts.update(inverted.get(key, ()))
+    counts = Counter(chain.from_iterable(inverted[key] for key in keys if key in inverted))
     if len(counts) <= limit:
         return set(counts)
-    least = heapq.nlargest(limit, counts.values())[-1]
+    least = sorted(counts.values(), reverse=True)[limit - 1]
     chosen = [name for name, count in counts.items() if count > least]
-    tied = sorted(name for name, count in counts.items() if count == least)
+    tied = sorted([name for name, count in counts.items() if count == least])
     return set(chosen + tied[: limit - len(chosen)])

@@ -3,11 +3,16 @@
 Each scorer compares a draft with one existing model. Scores are calibrated so that one strong
 signal alone (the same source table under a staging model, the same select list and joins) is a
 likely duplicate, and weak ones only count together (see finder.combine).
+
+Every signal comes in two parts: `<kind>_score` is the number alone (0.0 for no signal) and
+`<kind>_signal` adds the reason in words. A project scan ranks a quarter of a million pairs and
+shows a few thousand, and the words cost more than the numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -47,43 +52,61 @@ def _upstream_words(keys: frozenset[str]) -> str:
     return " and ".join(words)
 
 
-def upstream_signal(draft: Profile, other: Profile) -> Signal | None:
+def upstream_score(draft: Profile, other: Profile) -> float:
     """Reading the same inputs is the surest sign: a second staging model over one source table."""
-    if not draft.upstream or not other.upstream:
+    mine, theirs = draft.upstream, other.upstream
+    if not mine or not theirs or mine.isdisjoint(theirs):
+        return 0.0
+    if mine == theirs:
+        if len(mine) >= 2:
+            return 0.8 if other.layer is Layer.INTERMEDIATE else 0.65
+        # Many marts read one shared model: alone, that says little.
+        return 0.9 if next(iter(mine)).startswith("source:") else 0.35
+    shared = len(mine & theirs)
+    overlap = shared / (len(mine) + len(theirs) - shared)
+    return 0.5 * overlap if overlap >= 0.5 else 0.0
+
+
+_SAME_INPUTS = {
+    0.9: "also reads {} and nothing else",
+    0.8: "already joins the same inputs ({}): a reusable intermediate",
+    0.65: "reads exactly the same inputs ({})",
+    0.35: "reads the same single input ({})",
+}
+
+
+def upstream_signal(draft: Profile, other: Profile) -> Signal | None:
+    value = upstream_score(draft, other)
+    if not value:
         return None
     shared = draft.upstream & other.upstream
-    if not shared:
-        return None
     if draft.upstream == other.upstream:
-        inputs = _upstream_words(shared)
-        if all(k.startswith("source:") for k in shared) and len(shared) == 1:
-            return Signal("upstream", 0.9, f"also reads {inputs} and nothing else")
-        if len(shared) >= 2 and other.layer is Layer.INTERMEDIATE:
-            return Signal("upstream", 0.8, f"already joins the same inputs ({inputs}): a reusable intermediate")
-        if len(shared) >= 2:
-            return Signal("upstream", 0.65, f"reads exactly the same inputs ({inputs})")
-        # Many marts read one shared model: alone, that says little.
-        return Signal("upstream", 0.35, f"reads the same single input ({inputs})")
-    overlap = len(shared) / len(draft.upstream | other.upstream)
-    if overlap < 0.5:
-        return None
-    return Signal("upstream", 0.5 * overlap, f"shares inputs with it ({_upstream_words(shared)}: {len(shared)} of {len(draft.upstream | other.upstream)})")
+        return Signal("upstream", value, _SAME_INPUTS[value].format(_upstream_words(shared)))
+    union = len(draft.upstream | other.upstream)
+    return Signal("upstream", value, f"shares inputs with it ({_upstream_words(shared)}: {len(shared)} of {union})")
 
 
-def sql_signal(draft: Profile, other: Profile) -> Signal | None:
+def sql_score(draft: Profile, other: Profile) -> float:
     """Same select list, filters and joins once aliases, CTE names, case and Jinja are normalised."""
     a, b = draft.shape, other.shape
     if a is None or b is None:
-        return None
+        return 0.0
     if a.parsed and b.parsed and a.features and b.features:
         similarity = jaccard(a.features, b.features)
-        if similarity < 0.5:
-            return None
-        return Signal("sql", 0.85 * similarity, _sql_reason(draft, other, similarity))
+        return 0.85 * similarity if similarity >= 0.5 else 0.0
     similarity = jaccard(a.shingles, b.shingles)
-    if similarity < 0.45:
+    return 0.7 * similarity if similarity >= 0.45 else 0.0
+
+
+def sql_signal(draft: Profile, other: Profile) -> Signal | None:
+    value = sql_score(draft, other)
+    a, b = draft.shape, other.shape
+    if not value or a is None or b is None:
         return None
-    return Signal("sql", 0.7 * similarity, f"similar SQL text ({similarity:.0%} of word runs shared; the SQL did not parse)")
+    if a.parsed and b.parsed and a.features and b.features:
+        return Signal("sql", value, _sql_reason(draft, other, jaccard(a.features, b.features)))
+    similarity = jaccard(a.shingles, b.shingles)
+    return Signal("sql", value, f"similar SQL text ({similarity:.0%} of word runs shared; the SQL did not parse)")
 
 
 def _sql_reason(draft: Profile, other: Profile, similarity: float) -> str:
@@ -106,34 +129,65 @@ def _sql_reason(draft: Profile, other: Profile, similarity: float) -> str:
     return ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
-def columns_signal(draft: Profile, other: Profile) -> Signal | None:
+def columns_score(draft: Profile, other: Profile) -> float:
     """Overlapping output columns: the same thing may already be built under another name."""
-    shared = draft.columns & other.columns
-    if len(shared) < MIN_SHARED_COLUMNS:
-        return None
-    overlap = len(shared) / len(draft.columns | other.columns)
+    shared = len(draft.columns & other.columns)
+    if shared < MIN_SHARED_COLUMNS:
+        return 0.0
+    overlap = shared / (len(draft.columns) + len(other.columns) - shared)
     if overlap < 0.5:
-        return None
+        return 0.0
     weight = 0.45 if draft.layer is other.layer else 0.25  # columns flow down the layers unchanged
-    return Signal("columns", weight * overlap, f"has {len(shared)} of the same columns ({_listed(shared)})")
+    return weight * overlap
 
 
-def name_signal(draft: Profile, other: Profile) -> Signal | None:
+def columns_signal(draft: Profile, other: Profile) -> Signal | None:
+    value = columns_score(draft, other)
+    if not value:
+        return None
+    shared = draft.columns & other.columns
+    return Signal("columns", value, f"has {len(shared)} of the same columns ({_listed(shared)})")
+
+
+def name_score(draft: Profile, other: Profile) -> float:
     """Similar names once layer and source prefixes are gone and plurals folded; alone, a same
     name in the same layer is a likely duplicate, a merely similar one is not."""
     if not draft.stem or not other.stem:
+        return 0.0
+    same_layer = _same_kind(draft, other)
+    if draft.stem == other.stem:
+        return 0.6 if same_layer else 0.3
+    similarity = stem_likeness(draft.stem, other.stem)
+    if similarity < 0.75:
+        return 0.0
+    return (0.45 if same_layer else 0.2) * similarity
+
+
+def name_signal(draft: Profile, other: Profile) -> Signal | None:
+    value = name_score(draft, other)
+    if not value:
         return None
-    same_layer = draft.layer is other.layer and _kind(draft.name) == _kind(other.name)
-    where = "in the same layer" if same_layer else f"in {other.layer.title}"
-    if draft.layer is other.layer and not same_layer:
+    where = "in the same layer" if _same_kind(draft, other) else f"in {other.layer.title}"
+    if draft.layer is other.layer and not _same_kind(draft, other):
         where = f"but a {_kind(other.name)}_ model, not {_kind(draft.name)}_"
     if draft.stem == other.stem:
-        return Signal("name", 0.6 if same_layer else 0.3, f"the same name once prefixes are dropped («{other.stem}») {where}")
-    similarity = max(stem_similarity(draft.stem, other.stem), 0.8 * fuzz.token_set_ratio(draft.stem, other.stem) / 100)
-    if similarity < 0.75:
-        return None
-    weight = 0.45 if same_layer else 0.2
-    return Signal("name", weight * similarity, f"a similar name {where} («{other.stem}» and «{draft.stem}»)")
+        return Signal("name", value, f"the same name once prefixes are dropped («{other.stem}») {where}")
+    return Signal("name", value, f"a similar name {where} («{other.stem}» and «{draft.stem}»)")
+
+
+def _same_kind(draft: Profile, other: Profile) -> bool:
+    return draft.layer is other.layer and _kind(draft.name) == _kind(other.name)
+
+
+def stem_likeness(a: str, b: str) -> float:
+    """0..1, ignoring word order; remembered by the unordered pair, since a project scan meets the
+    same two stems from both sides and many times over."""
+    return _stem_likeness(a, b) if a <= b else _stem_likeness(b, a)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem_likeness(a: str, b: str) -> float:
+    return max(stem_similarity(a, b), 0.8 * fuzz.token_set_ratio(a, b) / 100)
 
 
 def _kind(name: str) -> str:
@@ -142,13 +196,18 @@ def _kind(name: str) -> str:
     return name.split("_", 1)[0] if "_" in name else ""
 
 
-def description_signal(draft: Profile, other: Profile) -> Signal | None:
+def description_score(draft: Profile, other: Profile) -> float:
     if len(draft.description) < 12 or len(other.description) < 12:
-        return None
+        return 0.0
     similarity = fuzz.token_set_ratio(draft.description.lower(), other.description.lower()) / 100
-    if similarity < 0.75:
+    return DESCRIPTION_WEIGHT * similarity if similarity >= 0.75 else 0.0
+
+
+def description_signal(draft: Profile, other: Profile) -> Signal | None:
+    value = description_score(draft, other)
+    if not value:
         return None
-    return Signal("description", DESCRIPTION_WEIGHT * similarity, f"a similar description («{_clip(other.description)}»)")
+    return Signal("description", value, f"a similar description («{_clip(other.description)}»)")
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -158,3 +217,5 @@ def _clip(text: str, width: int = 60) -> str:
 
 CHEAP_SCORERS = (upstream_signal, sql_signal, columns_signal, name_signal)
 SCORERS = (*CHEAP_SCORERS, description_signal)
+CHEAP_SCORES = (upstream_score, sql_score, columns_score, name_score)
+"""The numbers of CHEAP_SCORERS, in the same order (so that both combine to the same float)."""

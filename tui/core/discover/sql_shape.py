@@ -10,6 +10,7 @@ not parse, word shingles of the same text stand in for it.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Iterable
@@ -44,7 +45,8 @@ class SqlShape:
 
 
 def _features(projections: set[str], filters: set[str], joins: set[str]) -> frozenset[str]:
-    return frozenset([*(f"p:{p}" for p in projections), *(f"w:{w}" for w in filters), *(f"j:{j}" for j in joins)])
+    tagged = [*(f"p:{p}" for p in projections), *(f"w:{w}" for w in filters), *(f"j:{j}" for j in joins)]
+    return frozenset(map(sys.intern, tagged))
 
 
 def placeholders(sql_text: str) -> str:
@@ -164,10 +166,13 @@ def word_shingles(text: str) -> frozenset[str]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE_WIDTH:
         return frozenset(words)
-    return frozenset(" ".join(words[i : i + SHINGLE_WIDTH]) for i in range(len(words) - SHINGLE_WIDTH + 1))
+    # Interned: the same runs recur across a project's models, and one copy each halves a large index.
+    return frozenset(sys.intern(" ".join(words[i : i + SHINGLE_WIDTH])) for i in range(len(words) - SHINGLE_WIDTH + 1))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared over all; the union is counted, not built (a project scan asks this of every pair)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import sys
 import shutil
 import time
 from pathlib import Path
@@ -46,3 +49,17 @@ def custom_paths(tmp_path: Path) -> Path:
 @pytest.fixture
 def macro_refs(tmp_path: Path) -> Path:
     return copy_fixture("macro_refs", tmp_path)
+
+
+@contextlib.contextmanager
+def held_duckdb(database: Path):
+    """Another process holding the DuckDB file read-write (as `dbt run` does); yields its PID."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,sys; c=duckdb.connect({str(database)!r}); print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder.pid
+    finally:
+        holder.communicate("")

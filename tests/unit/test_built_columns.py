@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
+from tests.conftest import held_duckdb
 from tui.core.discover.report import project_index
 from tui.core.project.dbt_project import load_project
 from tui.core.project.layers import LayerRules
@@ -53,16 +52,9 @@ def test_built_columns_skip_the_sources_schemas_and_say_what_they_read(tmp_path:
 def test_a_locked_file_gives_no_columns_and_the_reason(tmp_path: Path, monkeypatch) -> None:
     root = _built_project(tmp_path)
     monkeypatch.setenv("DBT_PROFILES_DIR", str(root))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,sys; c=duckdb.connect({str(root / 'w.duckdb')!r}); print('held', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with held_duckdb(root / "w.duckdb") as pid:
         columns, said = built_columns(load_project(root).connection)
-        assert columns == {} and f"locked by PID {holder.pid}" in said
-    finally:
-        holder.communicate("")
+        assert columns == {} and f"locked by PID {pid}" in said
 
 
 def test_an_unbuilt_project_has_no_warehouse_columns(tmp_path: Path, monkeypatch) -> None:

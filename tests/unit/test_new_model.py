@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import held_duckdb
 
 from tui.core.discover.decisions import record_create_anyway, read_create_anyway
 from tui.core.discover.finder import Candidate
@@ -125,13 +125,6 @@ def test_source_columns_come_from_the_duckdb_catalog_when_the_yaml_has_none(tmp_
 def test_a_locked_duckdb_file_names_the_process(tmp_path: Path, monkeypatch) -> None:
     root = _duckdb_project(tmp_path)
     monkeypatch.setenv("DBT_PROFILES_DIR", str(root))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,sys; c=duckdb.connect({str(root / 'w.duckdb')!r}); print('held', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with held_duckdb(root / "w.duckdb") as pid:
         columns, said = source_columns(load_project(root), SourceTable("raw", "cases", "m.yml", 1, False))
-        assert columns == [] and f"locked by PID {holder.pid}" in said
-    finally:
-        holder.communicate("")
+        assert columns == [] and f"locked by PID {pid}" in said

@@ -19,7 +19,7 @@ import sqlglot
 
 from tui.core.discover.sql_shape import SqlShape, shape_from_parts, shape_of
 from tui.core.files import SaveFailed, atomic_write_bytes
-from tui.core.scan.cache import cache_dir
+from tui.core.scan.cache import project_cache_file
 
 CACHE_FORMAT = 1
 
@@ -48,8 +48,7 @@ class ShapeCache:
     """Per-project cache of SQL shapes: look up by path and digest; save once at the end."""
 
     def __init__(self, project_root: Path, directory: Path | None = None) -> None:
-        key = hashlib.blake2b(str(project_root).encode(), digest_size=8).hexdigest()
-        self.path = (directory or cache_dir()) / f"sql-shapes-{key}.msgpack"
+        self.path = project_cache_file(project_root, "sql-shapes", directory).with_suffix(".msgpack")
         self._records = self._load()
         self._changed = False
 

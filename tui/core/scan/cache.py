@@ -61,12 +61,17 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "dbt-workbench"
 
 
+def project_cache_file(project_root: Path, kind: str, directory: Path | None = None) -> Path:
+    """One cache file per project and kind, named by a hash of the project's path."""
+    key = hashlib.blake2b(str(project_root).encode(), digest_size=8).hexdigest()
+    return (directory or cache_dir()) / f"{kind}-{key}"
+
+
 class SchemaCache:
     """Per-project cache: look up a file's index by path and digest; save once at the end."""
 
     def __init__(self, project_root: Path, directory: Path | None = None) -> None:
-        key = hashlib.blake2b(str(project_root).encode(), digest_size=8).hexdigest()
-        self.path = (directory or cache_dir()) / f"schema-index-{key}.json"
+        self.path = project_cache_file(project_root, "schema-index", directory).with_suffix(".json")
         self._records = self._load()
         self._changed = False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from screens import dialogs
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
 from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
@@ -13,6 +14,7 @@ from tui.widgets.tree.model_tree import ModelTree
 
 STG_CASES = "models/staging/stg_cases.sql"
 STAGING_YML = "models/staging/_staging.yml"
+SLOW_MACHINE_GUARD_S = 3.0  # long enough for keys sent at once to arrive inside it on a loaded machine
 
 
 async def until(pilot, condition, attempts: int = 500) -> bool:
@@ -268,9 +270,11 @@ def main_screen(app) -> MainScreen:
     return next(screen for screen in app.screen_stack if isinstance(screen, MainScreen))
 
 
-async def test_keys_typed_as_a_dialog_appears_do_not_choose(demo_project: Path) -> None:
+async def test_keys_typed_as_a_dialog_appears_do_not_choose(demo_project: Path, monkeypatch) -> None:
     """The watcher opens the conflict dialog while the user types: `r`, `o`, `d` and enter typed
-    for the editor are ignored; the choice needs a key pressed once the dialog is armed."""
+    for the editor are ignored; the choice needs a key pressed once the dialog is armed. The guard
+    is lengthened so that a loaded machine still delivers the early keys inside it."""
+    monkeypatch.setattr(dialogs, "KEY_GUARD_S", SLOW_MACHINE_GUARD_S)
     app = open_app(demo_project)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -289,11 +293,15 @@ async def test_keys_typed_as_a_dialog_appears_do_not_choose(demo_project: Path) 
         assert (demo_project / STG_CASES).read_text().startswith("-- mine\n")
 
 
-async def test_unsaved_dialog_ignores_a_discard_typed_too_early(demo_project: Path) -> None:
+async def test_unsaved_dialog_ignores_a_discard_typed_too_early(demo_project: Path, monkeypatch) -> None:
+    """`d` and enter typed just after the dialog appears do not discard the draft."""
+    monkeypatch.setattr(dialogs, "KEY_GUARD_S", SLOW_MACHINE_GUARD_S)
     app = open_app(demo_project)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("e", *"-- draft", "enter", "escape", "down", "d", "enter")
+        await pilot.press("e", *"-- draft", "enter", "escape", "down")
+        assert await until(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("d", "enter")
         await settle(pilot)
         assert isinstance(app.screen, UnsavedDialog)
         assert main_screen(app).query_one("#sql-pane").text.startswith("-- draft\n")

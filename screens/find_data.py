@@ -80,6 +80,12 @@ class FindDataScreen(ModalScreen["Destination | None"]):
         self.query_one("#fd-snippet", Static).border_title = "Snippet"
         self.query_one("#fd-ask", Input).focus()
 
+    def follow_scan(self, scan: ProjectScan) -> None:
+        """The project changed while the question is open: answer it again over the new scan."""
+        if scan is not self.scan:
+            self.scan = scan
+            self.search(self.asked)
+
     @property
     def asked(self) -> str:
         return self.query_one("#fd-ask", Input).value

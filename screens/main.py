@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, TextArea
 
 from screens.destination import Destination
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
+from screens.scan_follower import ScanFollower
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
 from screens.dupes_report import DupesReportScreen
 from screens.find_data import FindDataScreen
@@ -153,6 +154,14 @@ class MainScreen(Screen[None]):
         if offer is not None:
             self.layers_offered = True
             self.notify(offer, title="Layers", timeout=12)
+
+    def watch_scan(self, scan: ProjectScan | None) -> None:
+        """Screens open over this one (the wizard, find data) follow the project as it changes."""
+        if scan is None:
+            return
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ScanFollower):
+                screen.follow_scan(scan)
 
     @on(ProjectFiles.ModelsRendered)
     def models_rendered(self, message: ProjectFiles.ModelsRendered) -> None:
@@ -391,14 +400,13 @@ class MainScreen(Screen[None]):
     def action_new_model(self, layer: Layer = Layer.STAGING, source: str | None = None) -> None:
         if self.scan is None:
             return
-        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source)
+        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source, self.similar.index_of(self.scan))
         self.app.push_screen(screen, self.go)
 
     def action_dupes_report(self) -> None:
         if self.scan is None:
             return
-        similar = self.similar
-        index = similar.index if similar.indexed_scan is self.scan else None
+        index = self.similar.index_of(self.scan)
         self.app.push_screen(DupesReportScreen(self.project, self.scan, self.config.layer_rules(), index), self.go)
 
     def action_find_data(self) -> None:

@@ -86,15 +86,22 @@ class NewModelScreen(ModalScreen["Destination | None"]):
             self.candidates = candidates
 
     def __init__(
-        self, project: DbtProject, scan: ProjectScan, rules: LayerRules, layer: Layer = Layer.STAGING, source: str | None = None
+        self,
+        project: DbtProject,
+        scan: ProjectScan,
+        rules: LayerRules,
+        layer: Layer = Layer.STAGING,
+        source: str | None = None,
+        index: DuplicateIndex | None = None,
     ) -> None:
-        """`source` (`source.table`) is picked already, when "find data" started the wizard over it."""
+        """`source` (`source.table`) is picked already, when "find data" started the wizard over it;
+        `index` is the main screen's duplicate index when it was built from this very scan."""
         super().__init__()
         self.project = project
         self.scan = scan
         self.rules = rules
         self.draft_layer = layer
-        self.index: DuplicateIndex | None = None
+        self.index: DuplicateIndex | None = index
         self.candidates: list[Candidate] = []
         self.source: SourceTable | None = next((t for t in scan.schema.sources if t.qualified == source), None)
         self._suggested = ""
@@ -114,22 +121,40 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        sources = self.query_one("#nm-sources", OptionList)
-        sources.border_title = "Source table (staging reads one): enter picks"
-        for table in self.scan.schema.sources:
-            sources.add_option(Option(f"{table.qualified}  ({table.path}:{table.line})", id=table.qualified))
-        if not self.scan.schema.sources:
-            sources.add_option(Option(Text("No sources declared in YAML yet: declare one under sources:", "dim"), disabled=True))
-        else:
-            sources.highlighted = 0
+        self.query_one("#nm-sources", OptionList).border_title = "Source table (staging reads one): enter picks"
+        self._list_sources()
         self.query_one("#nm-candidates", OptionList).border_title = "Existing models like it (tab to here; o: open, x: extend instead)"
         self._show_layer()
         name_box = self.query_one("#nm-name", Input)
         if self.source is not None and self.draft_layer is Layer.STAGING:
-            sources.highlighted = self.scan.schema.sources.index(self.source)
             self._suggested = name_box.value = suggested_name(self.source)
         name_box.focus()
+        if self.index is None:
+            self.build_index()
+        else:
+            self.index_ready(self.IndexReady(self.index))
+
+    def follow_scan(self, scan: ProjectScan) -> None:
+        """The project changed while the wizard is open (the YAML index arrived, a file was saved):
+        the sources, the name check and the candidates follow; what the user picked stays picked."""
+        if scan is self.scan:
+            return
+        self.scan = scan
+        picked = self.source.qualified if self.source else None
+        self.source = next((t for t in scan.schema.sources if t.qualified == picked), None)
+        self._list_sources()
         self.build_index()
+
+    def _list_sources(self) -> None:
+        sources = self.query_one("#nm-sources", OptionList)
+        sources.clear_options()
+        declared = self.scan.schema.sources
+        for table in declared:
+            sources.add_option(Option(f"{table.qualified}  ({table.path}:{table.line})", id=table.qualified))
+        if not declared:
+            sources.add_option(Option(Text("No sources declared in YAML yet: declare one under sources:", "dim"), disabled=True))
+        else:
+            sources.highlighted = declared.index(self.source) if self.source in declared else 0
 
     # --- the draft ----------------------------------------------------------------------------
 

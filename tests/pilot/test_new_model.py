@@ -11,6 +11,7 @@ from screens.dialogs import PromptDialog
 from screens.main import MainScreen
 from screens.new_model import ConfirmCreateDialog, NewModelScreen
 from tests.pilot.conftest import open_app, settle
+from tests.pilot.test_editing import until
 from tui.widgets.editor.code_editor import CodeEditor
 from tui.widgets.tree.model_tree import ModelTree
 
@@ -165,3 +166,31 @@ async def test_backing_out_of_the_file_or_the_reason_writes_nothing(demo_project
         assert isinstance(app.screen, NewModelScreen)
     assert not (demo_project / "models/staging/stg_raw__cases.sql").exists()
     assert not (demo_project / ".dbt-workbench").exists()
+
+
+def source_ids(app) -> list[str]:
+    return [option.id for option in app.screen.query_one("#nm-sources").options if option.id]
+
+
+async def test_a_source_declared_while_the_wizard_is_open_appears_in_it(demo_project: Path) -> None:
+    """The wizard follows the project: a source declared in YAML (in vim, say) while it is open is
+    listed and can be picked; the source already picked stays picked."""
+    app = open_app(demo_project)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard_with(pilot, "stg_crm__customers")
+        wizard = app.screen
+        assert isinstance(wizard, NewModelScreen) and wizard.source.qualified == "raw.cases"
+        assert "crm.customers" not in source_ids(app)
+        (demo_project / "models/staging/_crm_sources.yml").write_text(
+            "version: 2\nsources:\n  - name: crm\n    tables:\n      - name: customers\n"
+        )
+        assert await until(pilot, lambda: "crm.customers" in source_ids(app))
+        assert app.screen is wizard and wizard.source.qualified == "raw.cases"
+        sources = wizard.query_one("#nm-sources")
+        assert sources.get_option_at_index(sources.highlighted).id == "raw.cases"
+        sources.focus()
+        sources.highlighted = source_ids(app).index("crm.customers")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert wizard.source.qualified == "crm.customers"
+        assert check_text(app).startswith("✓ stg_crm__customers is free")

@@ -101,6 +101,10 @@ class SimilarPanel(OptionList):
         self._model = None
         self._show([])
 
+    def index_of(self, scan: ProjectScan) -> DuplicateIndex | None:
+        """The index, when it was built from exactly this scan (screens reuse it, not rebuild it)."""
+        return self.index if self.indexed_scan is scan else None
+
     def use_rules(self, rules: LayerRules) -> None:
         self.rules = rules
         self.indexed_scan = None

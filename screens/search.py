@@ -20,6 +20,7 @@ from tui.bindings import bindings_for
 from tui.core.commands import SEARCH_COMMANDS
 from screens.destination import Destination
 from tui.core.discover.grep import GrepHit, GrepResult, ModelSearch
+from tui.core.project.records import ProjectScan
 
 EMPTY_STATE = "Type a word to search every model's SQL and YAML"
 
@@ -59,6 +60,13 @@ class SearchScreen(ModalScreen["Destination | None"]):
 
     def on_mount(self) -> None:
         self.results.border_title = "Matching lines (enter: open the model at the line)"
+
+    def follow_scan(self, scan: ProjectScan) -> None:
+        """Files saved or changed on disk, or the YAML index arriving, while the search is open:
+        search the files as they are now, and show the query's hits again."""
+        if scan is not self.searcher.scan:
+            self.searcher = ModelSearch(self.searcher.root, scan)
+            self.search(self.query_text)
 
     @property
     def results(self) -> OptionList:

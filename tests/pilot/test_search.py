@@ -10,6 +10,7 @@ from textual.widgets import OptionList, Static
 from screens.main import MainScreen
 from screens.search import EMPTY_STATE, SearchScreen
 from tests.pilot.conftest import open_app, settle
+from tests.pilot.test_editing import until
 from tui.widgets.editor.code_editor import CodeEditor
 from tui.widgets.tree.model_tree import ModelTree
 
@@ -136,3 +137,16 @@ async def test_a_jump_reaches_a_model_in_a_folder_not_expanded_yet(demo_project:
         await settle(pilot)
         assert app.screen.query_one(ModelTree).cursor_node.data.name == "stg_extra_207"
         assert app.screen.open_model.name == "stg_extra_207"
+
+
+async def test_a_file_changed_while_the_search_is_open_is_searched_as_it_is_now(demo_project: Path) -> None:
+    """A model written on disk (by vim, by git) while the search is open: its lines are hits."""
+    app = open_app(demo_project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await search_for(pilot, "appeal_window")
+        assert summary(app).startswith("No match")
+        (demo_project / "models/intermediate/int_appeals.sql").write_text(
+            "select case_id, 30 as appeal_window_days\nfrom {{ ref('stg_cases') }}\n"
+        )
+        assert await until(pilot, lambda: any("int_appeals.sql:1" in line for line in result_lines(app)))
+        assert isinstance(app.screen, SearchScreen)

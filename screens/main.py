@@ -22,10 +22,11 @@ from textual.widgets import Footer, Header, Input, TextArea
 
 from screens.destination import Destination
 from screens.dialogs import ConflictDialog, PromptDialog, UnsavedDialog
-from screens.scan_follower import ScanFollower
+from screens.followers import JobFollower, ScanFollower
 from screens.layers import LayerMappingScreen, layer_offer, layers_fit, save_mapping
 from screens.dupes_report import DupesReportScreen
 from screens.find_data import FindDataScreen
+from screens.jobs import JobsScreen, job_news
 from screens.lint import LintScreen, lint_screen_contents
 from screens.model_commands import ModelCommands
 from screens.new_model import NewModelScreen
@@ -34,6 +35,7 @@ from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
 from tui.core.discover.grep import ModelSearch
+from tui.core.jobs.queue import JobState
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.lint.rules import Finding, Severity
 from tui.core.project.dbt_project import DbtProject
@@ -44,6 +46,7 @@ from tui.core.scan.prefetch import ScanPrefetch
 from tui.widgets.discover.similar import SimilarPanel
 from tui.widgets.editor.area import EditorArea
 from tui.widgets.editor.code_editor import CodeEditor
+from tui.widgets.jobs.runner import JobRunner
 from tui.widgets.project_files import ProjectFiles
 from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
 from tui.widgets.summary import ModelSummary, pick_a_model
@@ -78,6 +81,7 @@ class MainScreen(Screen[None]):
         self.config = config
         self.project_linter = project_linter
         self.files = ProjectFiles(project, config.layer_rules(), prefetch)
+        self.jobs = JobRunner(project, lambda name: self.scan is not None and self.scan.model_named(name) is not None)
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.pending_open: str | None = None
@@ -87,6 +91,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.files
+        yield self.jobs
         yield Header()
         with Horizontal(id="body"):
             yield TreePanel(self.project.name, id="sidebar").data_bind(MainScreen.scan, MainScreen.lint_marks)
@@ -268,6 +273,33 @@ class MainScreen(Screen[None]):
     @on(CodeEditor.LeaveRequested)
     def leave_editor(self) -> None:
         self.tree_panel.tree.focus()
+
+    # --- dbt jobs -----------------------------------------------------------------------------
+
+    @on(JobRunner.Changed)
+    def job_changed(self, message: JobRunner.Changed) -> None:
+        job = message.job
+        for screen in self.app.screen_stack:
+            if isinstance(screen, JobFollower):
+                screen.follow_job(job)
+        if job.finished and not isinstance(self.app.screen, JobsScreen):
+            self.notify(job_news(job), title="dbt", severity="information" if job.state is JobState.PASSED else "warning")
+
+    def action_run_model(self) -> None:
+        self._not_in_text_field()
+        if self.open_model is None:
+            self.notify("Open a model first (the tree's cursor on it): x runs and tests that model.")
+            return
+        self.jobs.run_and_test(self.open_model.name)
+        self.notify(f"dbt run, then test, of {self.open_model.name}: j shows the progress.", title="dbt")
+
+    def action_jobs(self) -> None:
+        self._not_in_text_field()
+        self.app.push_screen(JobsScreen(self.jobs.queue, self.jobs.cancel), self.go)
+
+    def action_cancel_job(self) -> None:
+        touched = self.jobs.cancel()
+        self.notify(f"Cancelling {len(touched)} job(s)." if touched else "No job is running or waiting.", title="dbt")
 
     # --- lint ---------------------------------------------------------------------------------
 

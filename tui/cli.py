@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tui.core.errors import WorkbenchError
 
-COMMANDS = ("open", "demo", "models", "lint", "dupes")
+COMMANDS = ("open", "demo", "models", "lint", "dupes", "run")
 DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
@@ -28,6 +28,10 @@ A keyboard-driven terminal workbench for authoring dbt models in a layered proje
                                          model the guard could not check)
   dbt-workbench dupes [PROJECT_DIR]      likely duplicate models: --all for every pair in the project,
                                          or --name NAME [--layer L] [--sql FILE] for one draft (--json)
+  dbt-workbench run [PROJECT_DIR] --select MODEL
+                                         dbt run, then dbt test, of one model; per node its status,
+                                         time and rows, per failing test its rows (--json); exit 0
+                                         all passed, 1 something failed, 2 bad input
 
 Opening the workbench needs a terminal (stdin, stdout and stderr, as the controlling terminal);
 without one it exits with code 2 at once. models, lint and demo --no-open need none.
@@ -74,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     dupes.add_argument("--layer", help="the draft's layer (default: from its name's prefix)")
     dupes.add_argument("--sql", type=Path, metavar="FILE", help="the draft's SQL, to compare what it does")
     dupes.add_argument("--json", action="store_true", help="print JSON: candidates (name, score, reasons) best first")
+    run = commands.add_parser("run", help="dbt run --select MODEL, then dbt test --select MODEL if the run passed")
+    run.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    run.add_argument("--select", required=True, metavar="MODEL", help="one model's name (no selector syntax)")
+    run.add_argument("--json", action="store_true", help="print JSON: per job its nodes (status, seconds, rows, failing rows)")
     return parser
 
 
@@ -95,7 +103,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
-    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes}
+    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes, "run": run_model}
     try:
         return handlers[args.command](args)
     except WorkbenchError as error:
@@ -153,6 +161,30 @@ def run_dupes(args: argparse.Namespace) -> int:
     candidates = index.candidates(draft)
     print(_json_text([c.as_json() for c in candidates]) if args.json else candidates_text(candidates))
     return 0
+
+
+def run_model(args: argparse.Namespace) -> int:
+    """Exit 0 all passed, 1 something failed, 2 bad input (not a model name, no such model)."""
+    from tui.core.config import load_config
+    from tui.core.jobs.one_model import exit_code, jobs_as_json, jobs_text, run_and_test
+    from tui.core.jobs.spec import checked_model_name
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.cache import SchemaCache
+    from tui.core.scan.scanner import ProjectScanner
+
+    project = load_project(args.project_dir)
+    try:
+        name = checked_model_name(args.select)
+    except WorkbenchError as error:
+        print(f"dbt-workbench: --select: {error}", file=sys.stderr)
+        return 2
+    scan = ProjectScanner(project, load_config(project.root).layer_rules(), SchemaCache(project.root)).scan_models()
+    if scan.model_named(name) is None:
+        print(f"dbt-workbench: --select: the project has no model named {name}.", file=sys.stderr)
+        return 2
+    jobs = run_and_test(project, name)
+    print(_json_text(jobs_as_json(jobs)) if args.json else jobs_text(jobs))
+    return exit_code(jobs)
 
 
 def _json_text(data: list[dict]) -> str:

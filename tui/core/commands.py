@@ -61,6 +61,9 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "g", "screen.search", "Search models", "Find a word in every model's SQL and YAML; enter opens the model at the line"),
     Command("find_data", "d", "screen.find_data", "Find data", "Say what data you need: marts first, then staging, then a declared source (never a raw table)"),
     Command("dupes_report", "D", "screen.dupes_report", "Duplicates", "Every likely duplicate pair in the project, with the reasons (dbt-workbench dupes --all)", show=False),
+    Command("run_model", "x", "screen.run_model", "Run+test", "dbt run --select the open model, then dbt test --select it if the run passed (j: the jobs)"),
+    Command("jobs", "j", "screen.jobs", "Jobs", "The session's dbt jobs: live progress, results, failing test rows"),
+    Command("cancel_job", "X", "screen.cancel_job", "Cancel job", "Stop the running dbt job (and drop the waiting ones)", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
@@ -124,6 +127,14 @@ DUPES_REPORT_COMMANDS: tuple[Command, ...] = (
     Command("dupes_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
 )
 
+JOBS_COMMANDS: tuple[Command, ...] = (
+    Command("jobs_cancel", "c", "screen.cancel_job", "Cancel job", "Stop the running job: dbt cancels its queries, then the process ends"),
+    Command("jobs_error", "e", "screen.go_to_error", "Go to error", "Open the file and line the job's error names"),
+    Command("jobs_older", "left,comma", "screen.show_job(-1)", "Older job", "Show the job before this one"),
+    Command("jobs_newer", "right,full_stop", "screen.show_job(1)", "Newer job", "Show the job after this one"),
+    Command("jobs_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree; running jobs go on"),
+)
+
 CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
     Command("create_confirm", "y", "screen.confirm", "Create", "Write the model file shown and open it"),
     Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
@@ -148,5 +159,6 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *CREATE_CONFIRM_COMMANDS,
     *FIND_DATA_COMMANDS,
     *DUPES_REPORT_COMMANDS,
+    *JOBS_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

@@ -8,27 +8,12 @@ whole on timeout or Ctrl-C and never outlives the caller.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 from pathlib import Path
 from typing import Callable
 
 from tui.core.errors import WorkbenchError
+from tui.core.jobs.dbt_command import find_dbt
 from tui.core.process import run_child
-
-
-def find_dbt() -> str:
-    """The dbt installed beside this Python (same virtualenv) first, then the one on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which("dbt")
-    if found is None:
-        raise WorkbenchError(
-            "dbt was not found: it is neither next to this Python nor on PATH. "
-            "Install dbt-core and dbt-duckdb into the workbench's environment."
-        )
-    return found
 
 
 def dbt_env(root: Path) -> dict[str, str]:

@@ -1,3 +1,4 @@
-"""dbt jobs (run, test, build, compile, show, parse) in child processes, one at a time through
-one queue, with dbt's structured events streamed back. Empty for now: the child processes
-themselves start through tui.core.process."""
+"""dbt jobs (run, test, build, compile, show, parse): argv built from checked names (spec), dbt's
+JSON log as typed events (events), run_results.json as the result (results), failures in plain
+words (problems), one child per job through tui.core.process (run), failing test rows read
+read-only (failing), and the session's queue and history (queue)."""

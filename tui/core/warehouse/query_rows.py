@@ -1,0 +1,62 @@
+"""The first rows of a query, and how many rows it has in all, read without holding the warehouse.
+
+For a DuckDB target the query runs on a read-only connection with external access off, opened
+for it and closed at once (so a dbt job can take the file right after). The query is wrapped as a
+subquery, so an `order by` or a trailing `limit` in it keeps its meaning, and only `limit` rows
+ever reach memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.errors import WorkbenchError
+from tui.core.warehouse.duckdb_catalog import _open_problem
+
+ROWS_SHOWN = 100
+_TRAILING_SEMICOLON = re.compile(r";(\s*(?:--[^\n]*)?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRows:
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    total: int | None
+    """All rows of the query; None when it was not counted."""
+
+
+def as_subquery(sql: str) -> str:
+    """The query as something `select ... from (...)` can hold: no trailing `;`, and a newline
+    before the closing parenthesis so that a trailing `-- comment` cannot swallow it."""
+    body = sql.strip()
+    while True:
+        trimmed = _TRAILING_SEMICOLON.sub(r"\1", body).strip()
+        if trimmed == body:
+            return f"(\n{body}\n)"
+        body = trimmed
+
+
+def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset: int = 0, count: bool = True) -> QueryRows:
+    """Rows `offset`..`offset + limit` of the query and, when `count`, its row count."""
+    import duckdb
+
+    if not database.is_file():
+        raise WorkbenchError(f"The DuckDB file {database} does not exist yet: build the project first.")
+    try:
+        connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
+    except duckdb.Error as error:
+        raise WorkbenchError(_open_problem(database, str(error))) from None
+    try:
+        wrapped = as_subquery(sql)
+        cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
+        described = cursor.description or []
+        rows = tuple(tuple(row) for row in cursor.fetchall())
+        total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
+    except duckdb.Error as error:
+        raise WorkbenchError(f"The query failed in DuckDB: {str(error).splitlines()[0]}") from None
+    finally:
+        connection.close()
+    return QueryRows(tuple(d[0] for d in described), tuple(str(d[1]).lower() for d in described), rows, total)

@@ -1,0 +1,99 @@
+"""The session's dbt jobs as the screens see them: queued, run one at a time in a worker, reported.
+
+A widget with nothing to draw: it owns the JobQueue; each job runs in a thread worker through
+tui.core.jobs.run (a child process, never dbt in this process), and every event, start and end
+is posted as `Changed`. A job whose model is gone when its turn comes is skipped, not run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from textual import work
+from textual.message import Message
+from textual.widget import Widget
+
+from tui.core.errors import WorkbenchError
+from tui.core.jobs.events import Event
+from tui.core.jobs.after import after_job
+from tui.core.jobs.queue import Job, JobQueue
+from tui.core.jobs.run import JobOutcome, run_job
+from tui.core.jobs.spec import JobKind, JobSpec
+from tui.core.project.dbt_project import DbtProject
+
+JobFunction = Callable[..., JobOutcome]
+
+
+class JobRunner(Widget):
+    DEFAULT_CSS = "JobRunner { display: none; }"
+
+    class Changed(Message):
+        """A job was queued, progressed, or ended."""
+
+        def __init__(self, job: Job) -> None:
+            super().__init__()
+            self.job = job
+
+    def __init__(self, project: DbtProject, model_exists: Callable[[str], bool], run: JobFunction = run_job) -> None:
+        super().__init__()
+        self.project = project
+        self.model_exists = model_exists
+        self.run = run
+        self.queue = JobQueue()
+
+    def run_and_test(self, model: str) -> list[Job]:
+        """`dbt run --select model`, then `dbt test --select model` if the run passed."""
+        built = self.queue.submit(JobSpec(JobKind.RUN, model))
+        tested = self.queue.submit(JobSpec(JobKind.TEST, model), needs=built)
+        self._queued(built, tested)
+        return [built, tested]
+
+    def submit(self, spec: JobSpec) -> Job:
+        job = self.queue.submit(spec)
+        self._queued(job)
+        return job
+
+    def cancel(self) -> list[Job]:
+        touched = self.queue.cancel()
+        for job in touched:
+            self.post_message(self.Changed(job))
+        return touched
+
+    def _queued(self, *jobs: Job) -> None:
+        for job in jobs:
+            self.post_message(self.Changed(job))
+        self._start_next()
+
+    def _start_next(self) -> None:
+        job, skipped = self.queue.start_next()
+        for passed_over in skipped:
+            self.post_message(self.Changed(passed_over))
+        if job is None:
+            return
+        if job.spec.model and not self.model_exists(job.spec.model):
+            self.queue.skip(job, f"not run: the model {job.spec.model} no longer exists")
+            self.post_message(self.Changed(job))
+            self._start_next()
+            return
+        self.post_message(self.Changed(job))
+        self._run(job)
+
+    @work(thread=True, exit_on_error=False, group="jobs")
+    def _run(self, job: Job) -> None:
+        def on_event(event: Event) -> None:
+            job.take(event)
+            self.post_message(self.Changed(job))
+
+        root = self.project.root
+        try:
+            outcome = self.run(job.spec, root, on_event=on_event, cancelled=job.cancel_requested.is_set, target_path=self.project.target_path)
+        except WorkbenchError as error:
+            self.queue.skip(job, str(error))
+        else:
+            self.queue.finish(job, outcome, *after_job(outcome, self.project.connection.duckdb_path))
+        self.app.call_from_thread(self._ended, job)
+
+    def _ended(self, job: Job) -> None:
+        self.post_message(self.Changed(job))
+        self._start_next()

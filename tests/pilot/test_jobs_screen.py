@@ -1,0 +1,82 @@
+"""The jobs screen by keyboard, with real dbt jobs: x runs and tests the open model, j shows the
+progress and results, the failing test's rows, the history; X and c cancel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from screens.jobs import JobsScreen
+from screens.main import MainScreen
+from tests.pilot.conftest import open_app, settle
+from tui.core.demo import build_demo_project, write_demo_project
+from tui.core.jobs.queue import JobState
+from tui.core.process import live_child_pids
+
+
+@pytest.fixture(scope="session")
+def built_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_demo_project(tmp_path_factory.mktemp("built-demo") / "demo")
+    build_demo_project(root)
+    return root
+
+
+@pytest.fixture
+def built_demo(built_demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(built_demo_template, target)
+    return target
+
+
+def static_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    return [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
+
+
+async def test_run_and_test_show_results_and_the_failing_rows(built_demo: Path) -> None:
+    (built_demo / "tests").mkdir()
+    (built_demo / "tests/stg_cases_only_low_priority.sql").write_text(
+        "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
+    )
+    app = open_app(built_demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.open_model.name == "stg_cases"
+        await pilot.press("x", "j")
+        assert isinstance(app.screen, JobsScreen)
+        await settle(pilot)  # the jobs' worker runs dbt twice, then ends
+        screen = app.screen
+        assert [job.state for job in screen.queue.jobs] == [JobState.PASSED, JobState.FAILED]
+        assert static_text(app, "#job-title").startswith("Job 2 of 2: dbt test --select stg_cases")
+        assert "✗ failed" in static_text(app, "#job-title")
+        nodes = screen.query_one("#job-nodes", DataTable)
+        assert "stg_cases_only_low_priority" in column(nodes, 0) and "✗ FAIL" in column(nodes, 1)
+        failing = screen.query_one("#job-failing", DataTable)
+        assert failing.display and failing.row_count == 100
+        assert failing.border_title.startswith("Failing rows of stg_cases_only_low_priority: 100 shown of ")
+        assert "priority" in [str(c.label) for c in failing.columns.values()]
+        await pilot.press("comma")  # the older job: the run
+        assert static_text(app, "#job-title").startswith("Job 1 of 2: dbt run --select stg_cases")
+        assert column(nodes, 1) == ["✓ ok"] and column(nodes, 3)[0].endswith(" rows")
+        await pilot.press("c")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+    assert live_child_pids() == []
+
+
+async def test_the_jobs_screen_says_when_there_is_no_job_yet(built_demo: Path) -> None:
+    app = open_app(built_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("X")  # nothing to cancel: nothing is queued by it
+        await pilot.press("j")
+        assert isinstance(app.screen, JobsScreen) and app.screen.queue.jobs == []
+        assert static_text(app, "#job-title").startswith("No dbt job yet this session")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)

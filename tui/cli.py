@@ -134,10 +134,22 @@ def run_models(args: argparse.Namespace) -> int:
     return 0
 
 
+PAIRS_IN_WORKERS_FROM = 500
+"""Below this many models the whole report takes well under a second: forking is not worth it."""
+
+
 def run_dupes(args: argparse.Namespace) -> int:
     from tui.core.config import load_config
     from tui.core.discover.profiles import draft_profile
-    from tui.core.discover.report import candidates_text, pairs_as_json, pairs_text, project_index, read_sql_file, sql_dialect
+    from tui.core.discover.report import (
+        candidates_text,
+        pairs_as_json,
+        pairs_text,
+        project_index,
+        read_sql_file,
+        sql_dialect,
+        usable_cores,
+    )
     from tui.core.discover.shape_cache import ShapeCache
     from tui.core.project.dbt_project import load_project
     from tui.core.project.layers import parse_layer
@@ -147,9 +159,10 @@ def run_dupes(args: argparse.Namespace) -> int:
     project = load_project(args.project_dir)
     rules = load_config(project.root).layer_rules()
     scan = ProjectScanner(project, rules, SchemaCache(project.root)).scan()
-    index = project_index(project, scan, rules, ShapeCache(project.root))
+    cores = min(usable_cores(), 8)  # a process of its own, without threads: it may fork
+    index = project_index(project, scan, rules, ShapeCache(project.root), workers=cores)
     if args.all:
-        pairs = index.pairs()
+        pairs = index.pairs(workers=cores if len(index) >= PAIRS_IN_WORKERS_FROM else 1)
         print(_json_text(pairs_as_json(pairs)) if args.json else pairs_text(pairs, len(index)))
         return 0
     try:

@@ -184,20 +184,60 @@ class DuplicateIndex:
         total, signals = score(draft, other, floor)
         return Candidate(name, other.path, other.layer, total, tuple(s.reason for s in signals))
 
-    def pairs(self, threshold: float = LIKELY) -> list[Pair]:
-        """Likely duplicate pairs across the project, each pair once, best first."""
-        found: dict[tuple[str, str], Pair] = {}
-        like_named: dict[str, list[str]] = {}
+    def pairs(self, threshold: float = LIKELY, workers: int = 1) -> list[Pair]:
+        """Likely duplicate pairs across the project, each pair once, best first.
+
+        `workers` > 1 spreads the scoring over that many forked processes (the same pairs, in
+        the same order): only for a process of its own, such as the `dupes` command; a process
+        with threads (the app) must not fork."""
         floor = max(threshold, SHOWN_AT_LEAST)
-        for profile in self.profiles.values():
+        profiles = list(self.profiles.values())
+        like_named: dict[str, list[str]] = {}
+        for profile in profiles:
             if profile.stem and profile.stem not in like_named:
                 like_named[profile.stem] = self.by_stem.similar(profile.stem, NAME_CANDIDATES, NAME_CUTOFF, blocked=True)
-            for name in self._ranked(profile, 5, like_named.get(profile.stem, []), floor):
+        met = _met_in_workers(self, profiles, like_named, floor, workers) if workers > 1 else [
+            self._met(profile, like_named, floor) for profile in profiles
+        ]
+        found: dict[tuple[str, str], Pair] = {}
+        for profile, candidates in zip(profiles, met):
+            for candidate in candidates:
+                name = candidate.name
                 key = (profile.name, name) if profile.name < name else (name, profile.name)
                 if key not in found:  # the words of a pair only once, from the side that met it first
-                    first = Candidate(profile.name, profile.path, profile.layer, 1.0, ())
-                    found[key] = Pair(first, self._candidate(profile, name, floor))
+                    found[key] = Pair(Candidate(profile.name, profile.path, profile.layer, 1.0, ()), candidate)
         return sorted(found.values(), key=lambda p: (-p.score, p.first.name))
+
+    def _met(self, profile: Profile, like_named: dict[str, list[str]], floor: float) -> list[Candidate]:
+        """The best candidates one model meets, with their reasons."""
+        return [self._candidate(profile, name, floor) for name in self._ranked(profile, 5, like_named.get(profile.stem, []), floor)]
+
+
+_FORKED: tuple[DuplicateIndex, list[Profile], dict[str, list[str]], float] | None = None
+"""Set just before forking, so the workers inherit the index instead of unpickling it."""
+
+
+def _met_in_chunk(bounds: tuple[int, int]) -> list[list[Candidate]]:
+    assert _FORKED is not None
+    index, profiles, like_named, floor = _FORKED
+    return [index._met(profile, like_named, floor) for profile in profiles[bounds[0] : bounds[1]]]
+
+
+def _met_in_workers(
+    index: DuplicateIndex, profiles: list[Profile], like_named: dict[str, list[str]], floor: float, workers: int
+) -> list[list[Candidate]]:
+    """What each profile meets, scored in `workers` forked processes, in profile order."""
+    import multiprocessing
+
+    global _FORKED
+    step = max(1, len(profiles) // (workers * 8))
+    chunks = [(start, min(start + step, len(profiles))) for start in range(0, len(profiles), step)]
+    _FORKED = (index, profiles, like_named, floor)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [met for chunk in pool.map(_met_in_chunk, chunks) for met in chunk]
+    finally:
+        _FORKED = None
 
 
 def _most_shared(inverted: dict[str, set[str]], keys: Iterable[str], limit: int) -> set[str]:

@@ -83,6 +83,7 @@ def project_profiles(
     target_path: str = "target",
     cache: ShapeCache | None = None,
     built: Mapping[str, tuple[str, ...]] | None = None,
+    workers: int = 1,
 ) -> list[Profile]:
     """Every enabled SQL model's profile (disabled and Python models are left out: dbt builds neither).
 
@@ -91,11 +92,11 @@ def project_profiles(
     catalog = catalog_columns(root / target_path / "catalog.json")
     catalog_time = _mtime(root / target_path / "catalog.json")
     models = [m for m in scan.models if m.enabled and m.language == "sql"]
-    shapes = _project_shapes(root, models, dialect, cache)
+    shapes = _project_shapes(root, models, dialect, cache, workers)
     return [_profile(root, model, shape, scan, rules, catalog, catalog_time, built) for model, shape in zip(models, shapes)]
 
 
-def _project_shapes(root: Path, models: list[ModelFile], dialect: str, cache: ShapeCache | None) -> list[SqlShape | None]:
+def _project_shapes(root: Path, models: list[ModelFile], dialect: str, cache: ShapeCache | None, workers: int = 1) -> list[SqlShape | None]:
     """Each model's shape (None for an empty or unreadable file): cached ones as they are, the rest parsed."""
     texts, digests = [], []
     for model in models:
@@ -107,7 +108,7 @@ def _project_shapes(root: Path, models: list[ModelFile], dialect: str, cache: Sh
         for model, digest, text in zip(models, digests, texts)
     ]
     missing = [i for i, (shape, text) in enumerate(zip(shapes, texts)) if shape is None and text]
-    for i, shape in zip(missing, shapes_of([texts[i] for i in missing], dialect)):
+    for i, shape in zip(missing, shapes_of([texts[i] for i in missing], dialect, workers)):
         shapes[i] = shape
         if cache is not None:
             cache.put(models[i].path, digests[i], shape)

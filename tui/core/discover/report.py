@@ -15,13 +15,16 @@ from tui.core.sql.relations import sqlglot_dialect
 from tui.core.warehouse.built import built_columns
 
 
-def project_index(project: DbtProject, scan: ProjectScan, rules: LayerRules, cache: ShapeCache | None = None) -> DuplicateIndex:
+def project_index(
+    project: DbtProject, scan: ProjectScan, rules: LayerRules, cache: ShapeCache | None = None, workers: int = 1
+) -> DuplicateIndex:
     """Every model's profile, read from disk (one file read each; a parse unless `cache` has the
-    file), with the columns of the relations already built in the warehouse."""
+    file), with the columns of the relations already built in the warehouse. `workers` > 1
+    parses in forked processes: only for a process without threads (the `dupes` command)."""
     dialect = sqlglot_dialect(project.sql_dialect_source)
     source_schemas = frozenset(table.source_name.lower() for table in scan.schema.sources)
     built, _said = built_columns(project.connection, source_schemas)
-    profiles = project_profiles(project.root, scan, rules, dialect, project.target_path, cache, built)
+    profiles = project_profiles(project.root, scan, rules, dialect, project.target_path, cache, built, workers)
     return DuplicateIndex.build(profiles)
 
 
@@ -66,3 +69,10 @@ def read_sql_file(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise WorkbenchError(f"cannot read the draft SQL {path}: {error}") from None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than exist)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

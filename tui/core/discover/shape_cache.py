@@ -90,10 +90,21 @@ class ShapeCache:
         self._changed = False
 
 
-def shapes_of(texts: Sequence[str], dialect: str = "duckdb") -> list[SqlShape]:
-    """Each text's shape, in order, parsed in this process.
+def shapes_of(texts: Sequence[str], dialect: str = "duckdb", workers: int = 1) -> list[SqlShape]:
+    """Each text's shape, in order.
 
-    A process pool was tried: under the app's other work it gained nothing on two cores, and every
-    child process of the workbench goes through the one runner (tui/core/process.py); a large
-    project's first index is the cost the cache saves on every later one."""
-    return [shape_of(text, dialect) for text in texts]
+    In the app they are parsed in this process (it has threads, so it must not fork; a process
+    pool there gained nothing on two cores under the app's other work, and a large project's first
+    index is the cost the cache saves on every later one). A process of its own, such as the
+    `dupes` command, may pass `workers` > 1 to parse in that many forked processes."""
+    if workers <= 1 or len(texts) < PARALLEL_FROM:
+        return [shape_of(text, dialect) for text in texts]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunk = max(1, len(texts) // (workers * 8))
+        return pool.starmap(shape_of, [(text, dialect) for text in texts], chunksize=chunk)
+
+
+PARALLEL_FROM = 200
+"""Below this many files to parse, forking workers costs more than it saves."""

@@ -75,13 +75,14 @@ class MainScreen(Screen[None]):
         config: WorkbenchConfig,
         prefetch: ScanPrefetch | None = None,
         project_linter: ProjectLinter = lint_project_in_child,
+        warm_jobs: bool = True,
     ) -> None:
         super().__init__()
         self.project = project
         self.config = config
         self.project_linter = project_linter
         self.files = ProjectFiles(project, config.layer_rules(), prefetch)
-        self.jobs = JobRunner(project, lambda name: self.scan is not None and self.scan.model_named(name) is not None)
+        self.jobs = JobRunner(project, lambda name: self.scan is not None and self.scan.model_named(name) is not None, warm=warm_jobs)
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.pending_open: str | None = None

@@ -33,19 +33,22 @@ class WorkbenchApp(App[None]):
         config: WorkbenchConfig | None = None,
         prefetch: ScanPrefetch | None = None,
         project_linter: ProjectLinter = lint_project_in_child,
+        warm_jobs: bool = True,
     ) -> None:
-        """`project_linter` lints the whole project (a child process by default; tests pass another)."""
+        """`project_linter` lints the whole project (a child process by default; tests pass another);
+        `warm_jobs` keeps a warm dbt worker for jobs (tests that run no job leave it off)."""
         super().__init__()
         self.project = load_project(project_dir)
         self.config = config or load_config(self.project.root)
         self.prefetch = prefetch
         self.project_linter = project_linter
+        self.warm_jobs = warm_jobs
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
         self.title = f"dbt-workbench · {self.project.name}"
         self.sub_title = self.project.connection.describe()
-        self.push_screen(MainScreen(self.project, self.config, self.prefetch, self.project_linter))
+        self.push_screen(MainScreen(self.project, self.config, self.prefetch, self.project_linter, self.warm_jobs))
         self.prefetch = None
         if self.project.connection.problem:
             self.notify(self.project.connection.problem, title="Profile", severity="warning", timeout=8)

@@ -36,7 +36,7 @@ def undocumented_project(root: Path, models: int) -> Path:
 
 async def test_lint_output_over_64_kib_reaches_the_screen(tmp_path: Path) -> None:
     root = undocumented_project(tmp_path / "p300", 300)
-    app = WorkbenchApp(root)  # the default linter: `dbt-workbench lint --json` in a child
+    app = WorkbenchApp(root, warm_jobs=False)  # the default linter: `dbt-workbench lint --json` in a child
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         panel = app.screen.query_one(LintPanel)

@@ -80,5 +80,7 @@ def lint_in_process(project, scan, settings, cancelled) -> list:
     return lint_project(project, scan, settings, workers=1)
 
 
-def open_app(project: Path) -> WorkbenchApp:
-    return WorkbenchApp(project, project_linter=lint_in_process)
+def open_app(project: Path, warm_jobs: bool = False) -> WorkbenchApp:
+    """The app with the project lint in process, and without the warm dbt worker unless asked
+    (most tests run no dbt job, and the worker's parse would only load the machine)."""
+    return WorkbenchApp(project, project_linter=lint_in_process, warm_jobs=warm_jobs)

@@ -44,15 +44,17 @@ async def test_run_and_test_show_results_and_the_failing_rows(built_demo: Path) 
     (built_demo / "tests/stg_cases_only_low_priority.sql").write_text(
         "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
     )
-    app = open_app(built_demo)
+    app = open_app(built_demo, warm_jobs=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await settle(pilot)  # the warm dbt worker has parsed the project too
+        assert app.screen.jobs.warm.usable
         assert app.screen.open_model.name == "stg_cases"
         await pilot.press("x", "j")
         assert isinstance(app.screen, JobsScreen)
         await settle(pilot)  # the jobs' worker runs dbt twice, then ends
         screen = app.screen
         assert [job.state for job in screen.queue.jobs] == [JobState.PASSED, JobState.FAILED]
+        assert all(job.outcome.warm for job in screen.queue.jobs)  # run by the warm worker
         assert static_text(app, "#job-title").startswith("Job 2 of 2: dbt test --select stg_cases")
         assert "✗ failed" in static_text(app, "#job-title")
         nodes = screen.query_one("#job-nodes", DataTable)

@@ -119,7 +119,7 @@ def lint_screen_lines(app) -> list[str]:
 
 async def test_lint_screen_says_running_until_the_lint_is_done(demo_project: Path) -> None:
     held = HeldLint()
-    app = WorkbenchApp(demo_project, project_linter=held)
+    app = WorkbenchApp(demo_project, project_linter=held, warm_jobs=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await pause_until(pilot, lambda: panel(app).project_state.value == "running")
         await pilot.press("l")
@@ -139,7 +139,7 @@ async def test_lint_screen_says_running_until_the_lint_is_done(demo_project: Pat
 async def test_lint_screen_says_when_the_lint_failed(demo_project: Path) -> None:
     held = HeldLint(fail="The project lint did not run (exit code 1): boom")
     held.release.set()
-    app = WorkbenchApp(demo_project, project_linter=held)
+    app = WorkbenchApp(demo_project, project_linter=held, warm_jobs=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("l")

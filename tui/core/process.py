@@ -17,6 +17,7 @@ import atexit
 import collections
 import contextlib
 import os
+import queue
 import selectors
 import signal
 import subprocess
@@ -126,6 +127,81 @@ def run_child(
     finally:
         _LIVE.remove(child)
     return ChildResult(tuple(args), code, streams.stdout(), streams.tail(), stopped)
+
+
+class ServedChild:
+    """A child that serves requests for as long as its caller wants (the warm dbt worker): lines
+    in on stdin, lines out on stdout (stderr merged), read by a thread of its own into a queue.
+    Registered like every child, so `end_all_children` stops it and everything it forked."""
+
+    EOF = None
+
+    def __init__(self, argv: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None) -> None:
+        args = _checked_argv(argv)
+        with _signals_held():
+            self.child = subprocess.Popen(
+                args,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                process_group=0,
+                close_fds=True,
+            )
+            _LIVE.add(self.child)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        threading.Thread(target=self._read, name=f"served-child-{self.child.pid}", daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.child.poll() is None
+
+    def _read(self) -> None:
+        assert self.child.stdout is not None
+        for raw in self.child.stdout:
+            line = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+            self._tail.append(line)
+            self.lines.put(line)
+        self.lines.put(self.EOF)
+
+    def send(self, line: str) -> bool:
+        """One request line; False when the child is gone."""
+        try:
+            assert self.child.stdin is not None
+            self.child.stdin.write(line.encode() + b"\n")
+            self.child.stdin.flush()
+            return True
+        except (BrokenPipeError, ValueError, OSError):
+            return False
+
+    def next_line(self, timeout: float) -> str | None | bool:
+        """The next output line, `EOF` (None) once the child closed its output, False on timeout."""
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return False
+
+    def tail(self) -> tuple[str, ...]:
+        return tuple(self._tail)
+
+    def stop(self, grace: tuple[float, float] = STOP_GRACE_S) -> None:
+        """End it and everything it forked; it is out of the registry afterwards. Its stdin is
+        closed first: a server that ends on end of input needs no signal."""
+        try:
+            with contextlib.suppress(OSError, ValueError):
+                assert self.child.stdin is not None
+                self.child.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.child.wait(1.0)
+            stop_child(self.child, grace)
+        finally:
+            _LIVE.remove(self.child)
 
 
 def _should_stop(cancelled: Cancelled | None, deadline: float | None) -> str | None:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
+from tui.core.warehouse.gate import warehouse_turn
 
 _LOCK = re.compile(r"\(PID (\d+)\)")
 
@@ -32,19 +33,20 @@ def read_only(database: Path, query: str, parameters: list | None = None) -> lis
     """The rows of one query, on a connection opened for it and closed at once."""
     import duckdb
 
-    try:
-        connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
-    except duckdb.Error as error:
-        raise WorkbenchError(_open_problem(database, str(error))) from None
-    try:
-        return connection.execute(query, parameters or []).fetchall()
-    except duckdb.Error as error:
-        raise WorkbenchError(f"Cannot read the DuckDB file {database.name}: {str(error).splitlines()[0]}") from None
-    finally:
-        connection.close()
+    with warehouse_turn():
+        try:
+            connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
+        except duckdb.Error as error:
+            raise WorkbenchError(open_problem(database, str(error))) from None
+        try:
+            return connection.execute(query, parameters or []).fetchall()
+        except duckdb.Error as error:
+            raise WorkbenchError(f"Cannot read the DuckDB file {database.name}: {str(error).splitlines()[0]}") from None
+        finally:
+            connection.close()
 
 
-def _open_problem(database: Path, message: str) -> str:
+def open_problem(database: Path, message: str) -> str:
     found = _LOCK.search(message)
     if found:
         pid = found.group(1)

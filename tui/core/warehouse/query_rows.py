@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
-from tui.core.warehouse.duckdb_catalog import _open_problem
+from tui.core.warehouse.duckdb_catalog import open_problem
+from tui.core.warehouse.gate import warehouse_turn
 
 ROWS_SHOWN = 100
 _TRAILING_SEMICOLON = re.compile(r";(\s*(?:--[^\n]*)?)$")
@@ -45,18 +46,19 @@ def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset:
 
     if not database.is_file():
         raise WorkbenchError(f"The DuckDB file {database} does not exist yet: build the project first.")
-    try:
-        connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
-    except duckdb.Error as error:
-        raise WorkbenchError(_open_problem(database, str(error))) from None
-    try:
-        wrapped = as_subquery(sql)
-        cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
-        described = cursor.description or []
-        rows = tuple(tuple(row) for row in cursor.fetchall())
-        total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
-    except duckdb.Error as error:
-        raise WorkbenchError(f"The query failed in DuckDB: {str(error).splitlines()[0]}") from None
-    finally:
-        connection.close()
+    with warehouse_turn():
+        try:
+            connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
+        except duckdb.Error as error:
+            raise WorkbenchError(open_problem(database, str(error))) from None
+        try:
+            wrapped = as_subquery(sql)
+            cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
+            described = cursor.description or []
+            rows = tuple(tuple(row) for row in cursor.fetchall())
+            total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
+        except duckdb.Error as error:
+            raise WorkbenchError(f"The query failed in DuckDB: {str(error).splitlines()[0]}") from None
+        finally:
+            connection.close()
     return QueryRows(tuple(d[0] for d in described), tuple(str(d[1]).lower() for d in described), rows, total)

@@ -20,7 +20,9 @@ from tui.core.jobs.after import after_job
 from tui.core.jobs.queue import Job, JobQueue
 from tui.core.jobs.run import JobOutcome, run_job
 from tui.core.jobs.spec import JobKind, JobSpec
+from tui.core.jobs.warm_client import WarmJobs
 from tui.core.project.dbt_project import DbtProject
+from tui.core.warehouse.gate import warehouse_turn
 
 JobFunction = Callable[..., JobOutcome]
 
@@ -35,12 +37,32 @@ class JobRunner(Widget):
             super().__init__()
             self.job = job
 
-    def __init__(self, project: DbtProject, model_exists: Callable[[str], bool], run: JobFunction = run_job) -> None:
+    def __init__(
+        self, project: DbtProject, model_exists: Callable[[str], bool], run: JobFunction | None = None, warm: bool = True
+    ) -> None:
+        """`warm`: keep a warm dbt worker (started after the first frame); `run` replaces how a
+        job runs (tests)."""
         super().__init__()
         self.project = project
         self.model_exists = model_exists
-        self.run = run
+        self.warm = WarmJobs(project.root, project.target_path) if warm and run is None else None
+        self.run = run or (self.warm.run if self.warm is not None else run_job)
         self.queue = JobQueue()
+
+    def on_mount(self) -> None:
+        if self.warm is not None:
+            self.call_after_refresh(self._start_warm)
+
+    def on_unmount(self) -> None:
+        if self.warm is not None:
+            self.warm.stop()
+
+    @work(thread=True, exit_on_error=False, group="warm-dbt")
+    def _start_warm(self) -> None:
+        """dbt imported and the project parsed in a child, so that jobs start in a fraction of
+        a second; until it is ready (or if it fails) jobs run cold."""
+        assert self.warm is not None
+        self.warm.start()
 
     def run_and_test(self, model: str) -> list[Job]:
         """`dbt run --select model`, then `dbt test --select model` if the run passed."""
@@ -87,7 +109,8 @@ class JobRunner(Widget):
 
         root = self.project.root
         try:
-            outcome = self.run(job.spec, root, on_event=on_event, cancelled=job.cancel_requested.is_set, target_path=self.project.target_path)
+            with warehouse_turn():  # the app's own read-only reads wait for the job, and it for them
+                outcome = self.run(job.spec, root, on_event=on_event, cancelled=job.cancel_requested.is_set, target_path=self.project.target_path)
         except WorkbenchError as error:
             self.queue.skip(job, str(error))
         else:

@@ -1,0 +1,168 @@
+"""The app's side of the warm dbt worker (tui.core.jobs.warm_worker): start it, hand it jobs one
+at a time, read each job's events, cancel, stop.
+
+`WarmJobs.run` has the signature of `run_job`, so the queue does not care which one runs a job.
+When the worker could not start, or has died, a job runs cold (its own dbt process) and the
+reason is kept in `problem`: a job is never lost because the fast path failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tui.core.jobs.collect import Collector, EventHandler, JobOutcome
+from tui.core.jobs.dbt_command import dbt_env
+from tui.core.jobs.run import run_job
+from tui.core.jobs.spec import JobSpec, dbt_argv
+from tui.core.process import Cancelled, ServedChild
+
+READY_TIMEOUT_S = 300.0
+"""A huge project's first parse takes minutes; past this the worker is given up for cold jobs."""
+_POLL_S = 0.1
+
+
+class WarmJobs:
+    def __init__(self, root: Path, target_path: str = "target", env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.target_path = target_path
+        self.env = env
+        self.worker: ServedChild | None = None
+        self.ready = threading.Event()
+        self.starting = threading.Event()
+        self.problem: str | None = None
+        self.startup: dict = {}
+        """The worker's "ready" answer: its PID and how long the import and first parse took."""
+        self.parses: list[dict] = []
+        self._lock = threading.Lock()
+        self._job = 0
+
+    # --- the worker's life ---------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Start the worker and wait until it has parsed the project (blocking: call it from a
+        worker thread, after the first frame). True when it is ready for jobs."""
+        argv = [sys.executable, "-m", "tui.core.jobs.warm_worker", str(self.root), self.target_path]
+        self.starting.set()
+        try:
+            return self._started(argv)
+        finally:
+            self.starting.clear()
+
+    def _started(self, argv: list[str]) -> bool:
+        try:
+            self.worker = ServedChild(argv, cwd=self.root, env=dbt_env(self.env))
+        except OSError as error:
+            self.problem = f"the warm dbt worker could not start: {error}"
+            return False
+        answer = self._await("ready", READY_TIMEOUT_S, lambda _line: None)
+        if answer is None:
+            self.problem = "the warm dbt worker did not become ready: " + " / ".join(self.worker.tail()[-3:])
+            self.stop()
+            return False
+        self.startup = answer
+        self.ready.set()
+        return True
+
+    def stop(self) -> None:
+        worker, self.worker = self.worker, None
+        self.ready.clear()
+        if worker is not None:
+            worker.stop((1.0, 1.0))
+
+    @property
+    def usable(self) -> bool:
+        return self.ready.is_set() and self.worker is not None and self.worker.alive
+
+    def memory_kib(self) -> int | None:
+        """The worker's resident memory now (Linux), for the benchmark and the jobs screen."""
+        if self.worker is None:
+            return None
+        try:
+            for line in Path(f"/proc/{self.worker.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    # --- jobs --------------------------------------------------------------------------------
+
+    def run(
+        self,
+        spec: JobSpec,
+        root: Path,
+        on_event: EventHandler | None = None,
+        cancelled: Cancelled | None = None,
+        env: dict[str, str] | None = None,
+        target_path: str = "target",
+    ) -> JobOutcome:
+        """Like run_job; in the warm worker when it is usable, else cold."""
+        if self.starting.is_set():
+            self.ready.wait(READY_TIMEOUT_S)  # it is parsing: faster to wait than to start cold
+        with self._lock:
+            if not self.usable:
+                return run_job(spec, root, on_event, cancelled, env, target_path)
+            self._job += 1
+            return self._run_warm(self._job, spec, on_event, cancelled, root / target_path / "run_results.json")
+
+    def _run_warm(self, job: int, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, run_results: Path) -> JobOutcome:
+        assert self.worker is not None
+        collector = Collector(spec, on_event)
+        started = time.monotonic()
+        args = dbt_argv(spec, "dbt")[1:]
+        if not self.worker.send(json.dumps({"job": job, "args": args})):
+            return self._went_cold(spec, on_event, cancelled, run_results, "the warm dbt worker has ended")
+        asked_to_cancel = False
+        while True:
+            if cancelled is not None and cancelled() and not asked_to_cancel:
+                asked_to_cancel = self.worker.send(json.dumps({"cancel": job}))
+            line = self.worker.next_line(_POLL_S)
+            if line is False:
+                continue
+            if line is ServedChild.EOF:
+                self.ready.clear()
+                self.problem = "the warm dbt worker ended during a job: " + " / ".join(self.worker.tail()[-3:])
+                return collector.outcome(2, time.monotonic() - started, asked_to_cancel, run_results, self.worker.tail(), warm=True)
+            answer = _answer(line)
+            if answer is None:
+                collector.line(line)
+            elif answer["wb"] == "parsed":
+                self.parses.append(answer)
+            elif answer["wb"] == "done" and answer.get("job") == job:
+                code = int(answer.get("code", 2))
+                return collector.outcome(code, time.monotonic() - started, bool(answer.get("cancelled")), run_results, warm=True)
+
+    def _went_cold(self, spec: JobSpec, on_event, cancelled, run_results: Path, why: str) -> JobOutcome:
+        self.ready.clear()
+        self.problem = why
+        return run_job(spec, self.root, on_event, cancelled, self.env, self.target_path)
+
+    def _await(self, kind: str, timeout: float, on_other) -> dict | None:
+        assert self.worker is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.worker.next_line(_POLL_S)
+            if line is ServedChild.EOF:
+                return None
+            if line is False:
+                continue
+            answer = _answer(line)
+            if answer is not None and answer["wb"] == kind:
+                return answer
+            on_other(line)
+        return None
+
+
+def _answer(line: str) -> dict | None:
+    """The worker's own answer on this line, or None for a line of dbt's output."""
+    if not line.startswith('{"wb":'):
+        return None
+    try:
+        answer = json.loads(line)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None

@@ -1,0 +1,169 @@
+"""The warm dbt worker: a child process that has imported dbt and parsed the project once, and
+forks one grandchild per job, which starts with all of that in memory.
+
+    python -m tui.core.jobs.warm_worker PROJECT_DIR TARGET_PATH
+
+Run only as a child of the workbench, through tui.core.process (never imported by the app). It
+reads one JSON request per line on stdin and answers with JSON lines on stdout, each carrying the
+key "wb"; between a job's "started" and "done" the other lines are that job's own dbt output
+(`--log-format json`), read by the client exactly like a cold job's.
+
+Requests: {"job": N, "args": ["run", "--select", "m", ...]} and {"cancel": N}.
+Answers: {"wb": "ready"|"parsed"|"started"|"done", ...}.
+
+Before each job the project's files are digested (tui.core.jobs.project_digest): when any changed,
+the project is parsed again (dbt's partial parsing makes that quick), so a stale manifest is never
+used. The job runs in a forked grandchild with `dbtRunner(manifest=...)` and exits when done, which
+frees every DuckDB lock and any memory the job grew; this process itself never opens the
+warehouse. SIGINT is ignored here and restored in the grandchild, so a cancel reaches the job
+only; end of input ends the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import signal
+import sys
+import time
+from pathlib import Path
+
+from tui.core.jobs.project_digest import LEFT_OUT, project_digest
+
+CANCEL_GRACE_S = (5.0, 3.0)
+_POLL_S = 0.05
+
+
+def say(kind: str, **fields: object) -> None:
+    sys.stdout.write(json.dumps({"wb": kind, **fields}) + "\n")
+    sys.stdout.flush()
+
+
+class Warm:
+    """The parsed project, and the digest of the files it was parsed from."""
+
+    def __init__(self, root: Path, target_path: str) -> None:
+        from dbt.cli.main import dbtRunner
+
+        self.runner_class = dbtRunner
+        self.root = root
+        self.left_out = LEFT_OUT | {target_path}
+        self.manifest = None
+        self.digest = ""
+        self.problem = ""
+
+    def parse_if_changed(self) -> None:
+        digest = project_digest(self.root, self.left_out)
+        if digest == self.digest and self.manifest is not None:
+            return
+        started = time.monotonic()
+        result = self.runner_class().invoke(["parse", "--quiet", "--no-use-colors"])
+        self.manifest = result.result if result.success else None
+        self.problem = "" if result.success else str(result.exception or "dbt parse failed")
+        self.digest = digest if result.success else ""
+        say("parsed", seconds=round(time.monotonic() - started, 3), ok=result.success, problem=self.problem)
+
+
+def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests") -> None:
+    """One job in a forked grandchild; cancel requests are watched for while it runs."""
+    warm.parse_if_changed()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _job_child(warm, args)
+    say("started", job=job, pid=pid)
+    cancelled_at: float | None = None
+    signals = [(signal.SIGINT, 0.0), (signal.SIGTERM, CANCEL_GRACE_S[0]), (signal.SIGKILL, sum(CANCEL_GRACE_S))]
+    while True:
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            break
+        for request in requests.ready(_POLL_S):
+            if "cancel" not in request:
+                requests.backlog.append(request)  # a job asked for meanwhile: its turn comes next
+            elif request["cancel"] == job and cancelled_at is None:
+                cancelled_at = time.monotonic()
+        if cancelled_at is not None:
+            while signals and time.monotonic() - cancelled_at >= signals[0][1]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signals.pop(0)[0])
+    code = os.waitstatus_to_exitcode(status)
+    say("done", job=job, code=code, cancelled=cancelled_at is not None, seconds=round(time.monotonic() - started, 3))
+
+
+def _job_child(warm: Warm, args: list[str]) -> None:
+    """In the grandchild: run the job on the kept manifest, then exit without returning."""
+    code = 2
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if warm.manifest is None:
+            sys.stdout.write(json.dumps({"info": {"name": "MainEncounteredError", "level": "error", "msg": warm.problem}, "data": {"exc": warm.problem}}) + "\n")
+        else:
+            result = warm.runner_class(manifest=warm.manifest).invoke(args)
+            code = 0 if result.success else (2 if result.exception is not None else 1)
+    except KeyboardInterrupt:
+        code = 130
+    except BaseException as error:  # noqa: BLE001 - anything at all: said, then the grandchild ends
+        sys.stdout.write(json.dumps({"info": {"name": "MainEncounteredError", "level": "error", "msg": str(error)}, "data": {"exc": repr(error)}}) + "\n")
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
+
+
+class Requests:
+    """JSON lines from stdin, read without blocking (the worker also waits on its grandchild)."""
+
+    def __init__(self) -> None:
+        self.fd = sys.stdin.fileno()
+        os.set_blocking(self.fd, False)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.fd, selectors.EVENT_READ)
+        self.partial = b""
+        self.closed = False
+        self.backlog: list[dict] = []
+
+    def ready(self, timeout: float) -> list[dict]:
+        if self.backlog:
+            found, self.backlog = self.backlog, []
+            return found
+        if self.closed:
+            time.sleep(timeout)
+            return []
+        found = []
+        for _ in self.selector.select(timeout):
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                continue
+            if not data:
+                self.closed = True
+                break
+            *lines, self.partial = (self.partial + data).split(b"\n")
+            for line in lines:
+                try:
+                    found.append(json.loads(line))
+                except ValueError:
+                    continue
+        return found
+
+
+def serve(root: Path, target_path: str) -> int:
+    os.chdir(root)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    started = time.monotonic()
+    warm = Warm(root, target_path)
+    imported = time.monotonic() - started
+    warm.parse_if_changed()
+    say("ready", pid=os.getpid(), import_seconds=round(imported, 3), seconds=round(time.monotonic() - started, 3))
+    requests = Requests()
+    while not requests.closed:
+        for request in requests.ready(1.0):
+            if "job" in request and "args" in request:
+                run_forked(warm, int(request["job"]), [str(a) for a in request["args"]], requests)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(Path(sys.argv[1]).resolve(), sys.argv[2] if len(sys.argv) > 2 else "target"))

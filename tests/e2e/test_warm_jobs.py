@@ -1,0 +1,78 @@
+"""The warm dbt worker with real dbt on DuckDB: jobs on the kept manifest, never a stale one, the
+file free between jobs, cancel, errors with file and line, nothing left running."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_jobs import count, demo, jobs_template, writable_after_the_job  # noqa: F401 (fixtures)
+from tests.e2e.test_jobs_tmux import descendants
+from tui.core.jobs.events import NodeStarted
+from tui.core.jobs.spec import JobKind, JobSpec
+from tui.core.jobs.warm_client import WarmJobs
+from tui.core.process import live_child_pids
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def warm(demo: Path):  # noqa: F811
+    jobs = WarmJobs(demo)
+    assert jobs.start(), jobs.problem
+    yield jobs
+    jobs.stop()
+    assert live_child_pids() == []
+
+
+def test_jobs_run_warm_and_leave_the_file_free_while_the_worker_lives(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    assert writable_after_the_job(demo)  # parsed, and the worker holds no lock
+    built = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
+    assert built.ok and built.warm and built.counts() == {"success": 1}
+    assert writable_after_the_job(demo)
+    tested = warm.run(JobSpec(JobKind.TEST, "stg_cases"), demo)
+    assert tested.ok and tested.warm and set(tested.counts()) == {"pass"}
+    assert writable_after_the_job(demo)
+    assert warm.memory_kib() and warm.startup["pid"] == warm.worker.pid
+
+
+def test_a_file_edited_between_two_jobs_is_parsed_again_first(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    assert warm.run(JobSpec(JobKind.RUN, "stg_reviewers"), demo).ok
+    parses = len(warm.parses)
+    (demo / "models/staging/stg_reviewers.sql").write_text("select 7 as added_warm, * from {{ source('raw', 'reviewers') }}\n")
+    outcome = warm.run(JobSpec(JobKind.RUN, "stg_reviewers"), demo)
+    assert outcome.ok and outcome.warm and len(warm.parses) == parses + 1
+    assert count(demo, "select count(*) from information_schema.columns where table_name = 'stg_reviewers' and column_name = 'added_warm'") == 1
+    same = warm.run(JobSpec(JobKind.RUN, "stg_reviewers"), demo)
+    assert same.ok and len(warm.parses) == parses + 1  # nothing changed: no parse
+
+
+def test_a_new_model_is_found_and_a_compile_error_names_file_and_line(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    (demo / "models/marts/fct_new_warm.sql").write_text("select 1 as x\n")
+    assert warm.run(JobSpec(JobKind.RUN, "fct_new_warm"), demo).ok
+    (demo / "models/staging/stg_cases.sql").write_text("select 1 as x\n\n{% if %}\n")
+    broken = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
+    assert not broken.ok and broken.problem.path == "models/staging/stg_cases.sql" and broken.problem.line == 3
+
+
+def test_cancel_a_warm_job_then_the_next_one_works(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    (demo / "models/marts/fct_slow.sql").write_text("{{ config(materialized='table') }}\nselect count(*) as n from range(4000000000) a\n")
+    assert warm.run(JobSpec(JobKind.PARSE), demo).ok  # the new model parsed, before counting processes
+    before = descendants(warm.worker.pid)  # dbt's own helpers (multiprocessing's resource tracker)
+    started = threading.Event()
+    outcome = warm.run(JobSpec(JobKind.RUN, "fct_slow"), demo, on_event=lambda e: started.set() if isinstance(e, NodeStarted) else None, cancelled=started.is_set)
+    assert outcome.cancelled and not outcome.ok and outcome.warm
+    assert descendants(warm.worker.pid) == before  # the job's grandchild is gone
+    assert writable_after_the_job(demo)
+    (demo / "models/marts/fct_slow.sql").unlink()
+    again = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
+    assert again.ok and again.warm
+
+
+def test_a_job_after_the_worker_died_runs_cold(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    warm.worker.child.kill()
+    warm.worker.child.wait()
+    outcome = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
+    assert outcome.ok and not outcome.warm

@@ -28,6 +28,7 @@ from screens.dupes_report import DupesReportScreen
 from screens.find_data import FindDataScreen
 from screens.jobs import JobsScreen, job_news
 from screens.lint import LintScreen, lint_screen_contents
+from screens.preview import PreviewScreen
 from screens.model_commands import ModelCommands
 from screens.new_model import NewModelScreen
 from screens.search import SearchScreen
@@ -283,7 +284,7 @@ class MainScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if isinstance(screen, JobFollower):
                 screen.follow_job(job)
-        if job.finished and not isinstance(self.app.screen, JobsScreen):
+        if job.finished and not isinstance(self.app.screen, JobFollower):
             self.notify(job_news(job), title="dbt", severity="information" if job.state is JobState.PASSED else "warning")
 
     def action_run_model(self) -> None:
@@ -297,6 +298,13 @@ class MainScreen(Screen[None]):
     def action_jobs(self) -> None:
         self._not_in_text_field()
         self.app.push_screen(JobsScreen(self.jobs.queue, self.jobs.cancel), self.go)
+
+    def action_preview(self) -> None:
+        self._not_in_text_field()
+        if self.open_model is None:
+            self.notify("Open a model first: p previews that model.")
+            return
+        self.app.push_screen(PreviewScreen(self.project, self.open_model.name, self.jobs.compile))
 
     def action_cancel_job(self) -> None:
         touched = self.jobs.cancel()

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tui.core.errors import WorkbenchError
 
-COMMANDS = ("open", "demo", "models", "lint", "dupes", "run")
+COMMANDS = ("open", "demo", "models", "lint", "dupes", "run", "preview", "compile")
 DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
@@ -32,6 +32,10 @@ A keyboard-driven terminal workbench for authoring dbt models in a layered proje
                                          dbt run, then dbt test, of one model; per node its status,
                                          time and rows, per failing test its rows (--json); exit 0
                                          all passed, 1 something failed, 2 bad input
+  dbt-workbench preview [PROJECT_DIR] MODEL [--limit N]
+                                         the model's first rows, from its file as it is now (--json)
+  dbt-workbench compile [PROJECT_DIR] MODEL
+                                         the model's compiled SQL, from its file as it is now
 
 Opening the workbench needs a terminal (stdin, stdout and stderr, as the controlling terminal);
 without one it exits with code 2 at once. models, lint and demo --no-open need none.
@@ -82,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     run.add_argument("--select", required=True, metavar="MODEL", help="one model's name (no selector syntax)")
     run.add_argument("--json", action="store_true", help="print JSON: per job its nodes (status, seconds, rows, failing rows)")
+    preview = commands.add_parser("preview", help="a model's first rows, from its file as it is now (DuckDB targets)")
+    preview.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    preview.add_argument("model", help="one model's name")
+    preview.add_argument("--limit", type=int, default=20, help="rows to show (default 20, at most 10,000)")
+    preview.add_argument("--json", action="store_true", help="print JSON: columns, types, rows, total")
+    compile_cmd = commands.add_parser("compile", help="a model's compiled SQL, from its file as it is now")
+    compile_cmd.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    compile_cmd.add_argument("model", help="one model's name")
     return parser
 
 
@@ -103,7 +115,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
-    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes, "run": run_model}
+    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes, "run": run_model, "preview": run_preview, "compile": run_compile}
     try:
         return handlers[args.command](args)
     except WorkbenchError as error:
@@ -198,6 +210,72 @@ def run_model(args: argparse.Namespace) -> int:
     jobs = run_and_test(project, name)
     print(_json_text(jobs_as_json(jobs)) if args.json else jobs_text(jobs))
     return exit_code(jobs)
+
+
+def _compiled_model(args: argparse.Namespace):
+    """The project and the model's compiled SQL; exit 2 (as a WorkbenchError) for bad input."""
+    from tui.core.jobs.preview import compiled_from
+    from tui.core.jobs.run import run_job
+    from tui.core.jobs.spec import JobKind, JobSpec, checked_model_name
+    from tui.core.project.dbt_project import load_project
+
+    project = load_project(args.project_dir)
+    name = checked_model_name(args.model)
+    compiled = compiled_from(run_job(JobSpec(JobKind.COMPILE, name), project.root, target_path=project.target_path), name)
+    return project, compiled
+
+
+def _bad_model_name(name: str) -> bool:
+    """Said on stderr when the name is not one model's (the caller exits 2)."""
+    from tui.core.jobs.spec import checked_model_name
+
+    try:
+        checked_model_name(name)
+    except WorkbenchError as error:
+        print(f"dbt-workbench: {error}", file=sys.stderr)
+        return True
+    return False
+
+
+def run_compile(args: argparse.Namespace) -> int:
+    """Exit 0 with the SQL on stdout; 1 when it does not compile (the reason on stderr); 2 for a
+    name that is not one model's."""
+    if _bad_model_name(args.model):
+        return 2
+    _project, compiled = _compiled_model(args)
+    if compiled.sql is None:
+        print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
+        return 1
+    print(compiled.sql)
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Exit 0 with the rows; 1 when the model does not compile or its query fails."""
+    from tui.core.jobs.preview import preview_page
+
+    if not 1 <= args.limit <= 10_000:
+        print("dbt-workbench: --limit is from 1 to 10,000 rows.", file=sys.stderr)
+        return 2
+    if _bad_model_name(args.model):
+        return 2
+    project, compiled = _compiled_model(args)
+    if compiled.sql is None:
+        print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
+        return 1
+    rows = preview_page(project, compiled.sql, 0, args.limit)
+    if args.json:
+        import msgspec
+
+        data = {"model": args.model, "columns": list(rows.columns), "types": list(rows.types), "total": rows.total,
+                "rows": [[v if v is None or isinstance(v, (bool, int, float, str)) else str(v) for v in row] for row in rows.rows]}
+        print(msgspec.json.format(msgspec.json.encode(data), indent=2).decode())
+    else:
+        print(" | ".join(rows.columns))
+        for row in rows.rows:
+            print(" | ".join("∅" if v is None else str(v) for v in row))
+        print(f"{len(rows.rows)} of {rows.total} rows")
+    return 0
 
 
 def _json_text(data: list[dict]) -> str:

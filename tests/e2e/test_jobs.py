@@ -126,3 +126,34 @@ def test_the_cli_runs_and_tests_one_model_as_json(demo: Path) -> None:
     assert jobs[0]["nodes"][0]["rows"] == count(demo, "select count(*) from main.stg_decisions")
     refused = subprocess.run([sys.executable, "-m", "tui", "run", str(demo), "--select", "stg_cases+"], capture_output=True, text=True)
     assert refused.returncode == 2 and "not a model name" in refused.stderr
+
+
+def test_a_preview_keeps_the_models_order_and_limit_and_reads_one_page(demo: Path) -> None:
+    from tui.core.jobs.preview import compiled_from, preview_page
+
+    (demo / "models/marts/fct_latest_cases.sql").write_text("select case_id, priority from {{ ref('stg_cases') }}\norder by case_id desc\nlimit 7\n")
+    project = load_project(demo)
+    compiled = compiled_from(run_job(JobSpec(JobKind.COMPILE, "fct_latest_cases"), demo), "fct_latest_cases")
+    assert compiled.sql is not None and "{{" not in compiled.sql  # from the file now: never built
+    first = preview_page(project, compiled.sql, page=0, rows=5)
+    newest = count(demo, "select max(case_id) from main.stg_cases")
+    assert first.total == 7 and first.columns == ("case_id", "priority") and first.types[0] == "integer"
+    assert [row[0] for row in first.rows] == list(range(newest, newest - 5, -1))
+    second = preview_page(project, compiled.sql, page=1, rows=5)
+    assert [row[0] for row in second.rows] == [newest - 5, newest - 6]
+    assert writable_after_the_job(demo)
+
+
+def test_the_cli_compiles_and_previews_from_the_file_as_it_is(demo: Path) -> None:
+    model = demo / "models/staging/stg_reviewers.sql"
+    model.write_text("select 5 as edited_now, * from {{ source('raw', 'reviewers') }}\n")
+    compiled = subprocess.run([sys.executable, "-m", "tui", "compile", str(demo), "stg_reviewers"], capture_output=True, text=True)
+    assert compiled.returncode == 0 and 'select 5 as edited_now, * from "demo"."raw"."reviewers"' in compiled.stdout
+    shown = subprocess.run([sys.executable, "-m", "tui", "preview", str(demo), "stg_reviewers", "--limit", "3", "--json"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["columns"][0] == "edited_now" and len(data["rows"]) == 3 and data["rows"][0][0] == 5
+    assert data["total"] == count(demo, "select count(*) from raw.reviewers")
+    model.write_text("select {% if %}\n")
+    broken = subprocess.run([sys.executable, "-m", "tui", "compile", str(demo), "stg_reviewers"], capture_output=True, text=True)
+    assert broken.returncode == 1 and "models/staging/stg_reviewers.sql" in broken.stderr

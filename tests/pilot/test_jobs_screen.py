@@ -82,3 +82,26 @@ async def test_the_jobs_screen_says_when_there_is_no_job_yet(built_demo: Path) -
         assert static_text(app, "#job-title").startswith("No dbt job yet this session")
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_preview_shows_the_compiled_sql_and_a_page_of_rows(built_demo: Path) -> None:
+    from screens.preview import PreviewScreen
+
+    app = open_app(built_demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        assert isinstance(app.screen, PreviewScreen)
+        await settle(pilot)  # the compile job, then the read of the first page
+        assert static_text(app, "#preview-status").startswith("Rows 1–100 of ")
+        shown_sql = app.screen.query_one("#preview-sql-text", Static).content  # the highlighted SQL (a rich Syntax)
+        assert 'from "demo"."raw"."cases"' in shown_sql.code and "{{" not in shown_sql.code
+        rows = app.screen.query_one("#preview-rows", DataTable)
+        assert rows.row_count == 101  # the types, then 100 rows
+        assert str(rows.get_row_at(0)[0]) == "integer"
+        await pilot.press("n")
+        await settle(pilot)
+        assert static_text(app, "#preview-status").startswith("Rows 101–200 of ")
+        await pilot.press("p", "escape")
+        assert isinstance(app.screen, MainScreen)
+        assert [job.spec.describe() for job in app.screen.jobs.queue.jobs] == ["dbt compile --select stg_cases"]

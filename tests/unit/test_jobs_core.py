@@ -131,3 +131,17 @@ def test_a_query_is_wrapped_so_its_order_limit_and_comments_hold() -> None:
     wrapped = as_subquery("select * from t order by x limit 5; -- the last line\n")
     assert wrapped == "(\nselect * from t order by x limit 5 -- the last line\n)"
     assert as_subquery("select 1;;") == "(\nselect 1\n)"
+
+
+def test_a_compile_gives_the_models_sql_as_an_event() -> None:
+    from tui.core.jobs.events import Compiled
+    from tui.core.jobs.preview import compiled_from
+
+    events = recorded("compile_ok")
+    [compiled] = [e for e in events if isinstance(e, Compiled)]
+    assert compiled.name == "stg_reviewers" and compiled.unique_id == "model.workbench_demo.stg_reviewers"
+    assert 'from "demo"."raw"."reviewers"' in compiled.sql and "{{" not in compiled.sql
+    spec = JobSpec(JobKind.COMPILE, "stg_reviewers")
+    assert compiled_from(JobOutcome(spec, 0, 0.1, tuple(events), (), None), "stg_reviewers").sql == compiled.sql
+    failed = compiled_from(JobOutcome(spec, 2, 0.1, (), None, explain(2, [e for e in recorded("compile_error") if isinstance(e, JobLog)])), "stg_reviewers")
+    assert failed.sql is None and "models/staging/stg_cases.sql:3" in failed.problem

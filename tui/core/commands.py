@@ -63,6 +63,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("dupes_report", "D", "screen.dupes_report", "Duplicates", "Every likely duplicate pair in the project, with the reasons (dbt-workbench dupes --all)", show=False),
     Command("run_model", "x", "screen.run_model", "Run+test", "dbt run --select the open model, then dbt test --select it if the run passed (j: the jobs)"),
     Command("jobs", "j", "screen.jobs", "Jobs", "The session's dbt jobs: live progress, results, failing test rows"),
+    Command("preview", "p", "screen.preview", "Preview", "The open model's compiled SQL (from the file as it is now) and its first rows, a page at a time"),
     Command("cancel_job", "X", "screen.cancel_job", "Cancel job", "Stop the running dbt job (and drop the waiting ones)", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
@@ -135,6 +136,12 @@ JOBS_COMMANDS: tuple[Command, ...] = (
     Command("jobs_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree; running jobs go on"),
 )
 
+PREVIEW_COMMANDS: tuple[Command, ...] = (
+    Command("preview_next", "n,pagedown", "screen.page(1)", "Next page", "The next 100 rows"),
+    Command("preview_previous", "p,pageup", "screen.page(-1)", "Previous page", "The 100 rows before"),
+    Command("preview_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
+)
+
 CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
     Command("create_confirm", "y", "screen.confirm", "Create", "Write the model file shown and open it"),
     Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
@@ -160,5 +167,6 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *FIND_DATA_COMMANDS,
     *DUPES_REPORT_COMMANDS,
     *JOBS_COMMANDS,
+    *PREVIEW_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

@@ -56,7 +56,18 @@ class JobLog:
     replaces = None
 
 
-Event = NodeStarted | NodeFinished | JobLog
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """`dbt compile --select m` said what m compiles to (from the file as it is now)."""
+
+    unique_id: str
+    name: str
+    sql: str
+
+    replaces = None
+
+
+Event = NodeStarted | NodeFinished | JobLog | Compiled
 
 _SHOWN_EVENTS = frozenset({"MainEncounteredError", "RunResultError", "RunResultFailure", "EndOfRunSummary", "StatsLine", "FoundStats"})
 
@@ -87,6 +98,8 @@ def parse_event(line: str) -> Event | None:
             int(data.get("total") or data.get("num_models") or 0),
             int(failures) if failures is not None else None,
         )
+    if name == "CompiledNode" and "compiled" in data:
+        return Compiled(str(data.get("unique_id", "")), str(data.get("node_name", "")), str(data["compiled"]))
     if name in _SHOWN_EVENTS or info.get("level") == "error":
         message = str(data.get("exc") or data.get("msg") or info.get("msg") or "")
         return JobLog(str(info.get("level", "info")), message.strip(), name, data.get("path"), info.get("invocation_id"))

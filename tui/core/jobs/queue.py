@@ -58,7 +58,7 @@ class Job:
     def take(self, event: Event) -> None:
         if isinstance(event, (NodeStarted, NodeFinished)):
             self.nodes[event.replaces] = event
-        elif event.level in ("error", "warn") or event.event in ("StatsLine", "EndOfRunSummary"):
+        elif isinstance(event, JobLog) and (event.level in ("error", "warn") or event.event in ("StatsLine", "EndOfRunSummary")):
             self.logs.append(event)
 
     def current(self) -> NodeStarted | None:

@@ -71,6 +71,10 @@ class JobRunner(Widget):
         self._queued(built, tested)
         return [built, tested]
 
+    def compile(self, model: str) -> Job:
+        """`dbt compile --select model`: its compiled SQL as the file is now (previews)."""
+        return self.submit(JobSpec(JobKind.COMPILE, model))
+
     def submit(self, spec: JobSpec) -> Job:
         job = self.queue.submit(spec)
         self._queued(job)
@@ -111,10 +115,11 @@ class JobRunner(Widget):
         try:
             with warehouse_turn():  # the app's own read-only reads wait for the job, and it for them
                 outcome = self.run(job.spec, root, on_event=on_event, cancelled=job.cancel_requested.is_set, target_path=self.project.target_path)
+            self.queue.finish(job, outcome, *after_job(outcome, self.project.connection.duckdb_path))
         except WorkbenchError as error:
             self.queue.skip(job, str(error))
-        else:
-            self.queue.finish(job, outcome, *after_job(outcome, self.project.connection.duckdb_path))
+        except Exception as error:  # noqa: BLE001 - a job must end, whatever went wrong in it
+            self.queue.skip(job, f"the job could not be run: {type(error).__name__}: {error}")
         self.app.call_from_thread(self._ended, job)
 
     def _ended(self, job: Job) -> None:

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-editor bench-lint bench-dupes install clean
+.PHONY: demo test bench bench-editor bench-lint bench-dupes bench-jobs install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-lint: $(STAMP)
 
 bench-dupes: $(STAMP)
 	$(BIN)/python benchmarks/bench_dupes.py
+
+bench-jobs: $(STAMP)
+	$(BIN)/python benchmarks/bench_jobs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

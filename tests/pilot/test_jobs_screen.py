@@ -105,3 +105,24 @@ async def test_the_preview_shows_the_compiled_sql_and_a_page_of_rows(built_demo:
         await pilot.press("p", "escape")
         assert isinstance(app.screen, MainScreen)
         assert [job.spec.describe() for job in app.screen.jobs.queue.jobs] == ["dbt compile --select stg_cases"]
+
+
+async def test_a_compilation_error_opens_at_its_file_and_line(built_demo: Path) -> None:
+    from tui.widgets.editor.code_editor import CodeEditor
+
+    (built_demo / "models/staging/stg_cases.sql").write_text("select 1 as x\n\n{% if %}\n")
+    app = open_app(built_demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.open_model.name == "stg_cases"
+        await pilot.press("x", "j")
+        await settle(pilot)
+        built, tested = app.screen.queue.jobs
+        assert built.state is JobState.FAILED and tested.state is JobState.SKIPPED
+        await pilot.press("comma")  # the run, which failed
+        assert "models/staging/stg_cases.sql:3; e opens it" in static_text(app, "#job-progress")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        editor = app.screen.query_one("#sql-pane").query_one(CodeEditor)
+        assert app.focused is editor and editor.cursor_location[0] + editor.line_number_start == 3

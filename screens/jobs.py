@@ -64,6 +64,7 @@ class JobsScreen(ModalScreen["Destination | None"]):
         self.queue = queue
         self.cancel = cancel
         self.shown: Job | None = None
+        self.mounted = False
         self._failing_by_row: list[FailingRows | None] = []
 
     def compose(self) -> ComposeResult:
@@ -76,6 +77,7 @@ class JobsScreen(ModalScreen["Destination | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.mounted = True
         self.query_one("#job-nodes", DataTable).add_columns("Node", "Status", "Time", "Rows / failures")
         jobs = self.queue.jobs
         self._show(self._most_relevant(jobs))
@@ -90,7 +92,10 @@ class JobsScreen(ModalScreen["Destination | None"]):
     # --- following the queue ----------------------------------------------------------------
 
     def follow_job(self, job: Job) -> None:
-        """A job progressed: show it when it is the one shown, or when it just started."""
+        """A job progressed: show it when it is the one shown, or when it just started. News that
+        comes before the screen is mounted waits for on_mount, which shows the latest."""
+        if not self.mounted:
+            return
         if self.shown is None or job is self.shown or (job.state is JobState.RUNNING and self.shown.finished):
             self._show(job)
 
@@ -198,6 +203,8 @@ def progress_text(job: Job) -> str:
         doing = f"running {current.name}" if isinstance(current, NodeStarted) else "starting dbt (reading the project)"
         return f"{done} of {total or '?'} nodes done · {doing} · {elapsed}"
     outcome = job.outcome
+    if outcome is not None and outcome.ok and outcome.results == () and job.spec.kind.value == "test":
+        return f"ended after {elapsed} · no test selects {job.spec.model}: nothing was checked (add tests in its YAML)"
     counts = ", ".join(f"{count} {STATUS_MARKS.get(status, status)}" for status, count in sorted(outcome.counts().items())) if outcome else ""
     problem = outcome.problem.text if outcome and outcome.problem else ""
     where = f" ({outcome.problem.path}:{outcome.problem.line}; e opens it)" if outcome and outcome.problem and outcome.problem.path else ""

@@ -79,8 +79,9 @@ class WorkbenchApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, but never drop unsaved edits without asking."""
-        if isinstance(self.screen, MainScreen):
-            self.screen.quit_when_safe()
+        main = next((screen for screen in self.screen_stack if isinstance(screen, MainScreen)), None)
+        if main is not None:  # also from a screen over it (the palette's Quit): edits are asked about
+            main.quit_when_safe()
             return
         self.exit()
 

@@ -31,28 +31,6 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-def dbt_children(pid: int) -> set[int]:
-    running = set()
-    for child in descendants(pid):
-        try:
-            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(part.endswith(b"/dbt") for part in command):
-            running.add(child)
-    return running
-
-
-def wait_for_pids(shows, timeout: float = 30) -> set[int]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = shows()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"no dbt child within {timeout:g} s")
-
-
 def alive(pids: set[int]) -> set[int]:
     return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
 
@@ -62,7 +40,6 @@ def test_run_and_test_then_quit_mid_job_leaves_no_child(built_demo: Path, open_a
     app.wait_for("reads raw.cases")  # stg_cases is open: x has a model to run
     pane = int(app.tmux("display-message", "-p", "-t", "wizard", "#{pane_pid}").strip())
     app.keys("x")
-    wait_for_pids(lambda: dbt_children(pane))
     app.keys("j")
     shown = app.wait_for("Job 2 of 2: dbt test --select stg_cases", "✓ passed", timeout=60)
     assert "✓ pass" in shown and "not_null_stg_cases_case_id" in shown
@@ -70,8 +47,19 @@ def test_run_and_test_then_quit_mid_job_leaves_no_child(built_demo: Path, open_a
     app.wait_for("Job 1 of 2: dbt run --select stg_cases", "rows")
     app.keys("Escape")
     app.wait_until(lambda shown: "dbt jobs" not in shown and "? Help" in shown, "the main screen back")
+    (built_demo / "models/marts/fct_slow.sql").write_text("{{ config(materialized='table') }}\nselect count(*) as n from range(4000000000) a join range(1000) b on a.range % 1000 = b.range\n")
+    app.wait_for("fct_slow")  # the watcher saw it: the tree lists it
+    app.keys("/")
+    app.type("fct_slow")
+    app.keys("Enter")
+    app.wait_for("models/marts/fct_slow.sql")
     app.keys("x")
-    running = wait_for_pids(lambda: dbt_children(pane))
+    app.keys("j")
+    app.wait_for("running fct_slow", timeout=60)
+    running = descendants(pane)  # the app, its warm dbt worker and the job it forked
+    assert len(running) >= 3
+    app.keys("Escape")  # the jobs screen closes; the job goes on
+    app.wait_until(lambda shown: "dbt jobs" not in shown and "? Help" in shown, "the main screen back")
     app.keys("q")
     assert app.exit_status() == 0
     deadline = time.monotonic() + 10

@@ -58,7 +58,7 @@ class WarmJobs:
         except OSError as error:
             self.problem = f"the warm dbt worker could not start: {error}"
             return False
-        answer = self._await("ready", READY_TIMEOUT_S, lambda _line: None)
+        answer = self._await("ready", READY_TIMEOUT_S)
         if answer is None:
             self.problem = "the warm dbt worker did not become ready: " + " / ".join(self.worker.tail()[-3:])
             self.stop()
@@ -115,7 +115,7 @@ class WarmJobs:
         started = time.monotonic()
         args = dbt_argv(spec, "dbt")[1:]
         if not self.worker.send(json.dumps({"job": job, "args": args})):
-            return self._went_cold(spec, on_event, cancelled, run_results, "the warm dbt worker has ended")
+            return self._went_cold(spec, on_event, cancelled, "the warm dbt worker has ended")
         asked_to_cancel = False
         while True:
             if cancelled is not None and cancelled() and not asked_to_cancel:
@@ -136,12 +136,13 @@ class WarmJobs:
                 code = int(answer.get("code", 2))
                 return collector.outcome(code, time.monotonic() - started, bool(answer.get("cancelled")), run_results, warm=True)
 
-    def _went_cold(self, spec: JobSpec, on_event, cancelled, run_results: Path, why: str) -> JobOutcome:
+    def _went_cold(self, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, why: str) -> JobOutcome:
         self.ready.clear()
         self.problem = why
         return run_job(spec, self.root, on_event, cancelled, self.env, self.target_path)
 
-    def _await(self, kind: str, timeout: float, on_other) -> dict | None:
+    def _await(self, kind: str, timeout: float) -> dict | None:
+        """The worker's first answer of this kind (its start-up output before it is dropped)."""
         assert self.worker is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -153,7 +154,6 @@ class WarmJobs:
             answer = _answer(line)
             if answer is not None and answer["wb"] == kind:
                 return answer
-            on_other(line)
         return None
 
 

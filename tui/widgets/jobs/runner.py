@@ -7,10 +7,11 @@ is posted as `Changed`. A job whose model is gone when its turn comes is skipped
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Callable
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
 
@@ -37,6 +38,13 @@ class JobRunner(Widget):
             super().__init__()
             self.job = job
 
+    class _Ended(Message):
+        """From the job's thread: it ended (posting never blocks, also while the app closes)."""
+
+        def __init__(self, job: Job) -> None:
+            super().__init__()
+            self.job = job
+
     def __init__(
         self, project: DbtProject, model_exists: Callable[[str], bool], run: JobFunction | None = None, warm: bool = True
     ) -> None:
@@ -48,14 +56,19 @@ class JobRunner(Widget):
         self.warm = WarmJobs(project.root, project.target_path) if warm and run is None else None
         self.run = run or (self.warm.run if self.warm is not None else run_job)
         self.queue = JobQueue()
+        self.closing = False
 
     def on_mount(self) -> None:
         if self.warm is not None:
             self.call_after_refresh(self._start_warm)
 
     def on_unmount(self) -> None:
+        """Leaving: nothing more starts, the running job is cancelled, and the warm worker ends
+        off the UI thread (should the process end first, its exit ends every child anyway)."""
+        self.closing = True
+        self.queue.cancel()
         if self.warm is not None:
-            self.warm.stop()
+            threading.Thread(target=self.warm.stop, name="warm-dbt-stop", daemon=True).start()
 
     @work(thread=True, exit_on_error=False, group="warm-dbt")
     def _start_warm(self) -> None:
@@ -92,6 +105,8 @@ class JobRunner(Widget):
         self._start_next()
 
     def _start_next(self) -> None:
+        if self.closing:
+            return
         job, skipped = self.queue.start_next()
         for passed_over in skipped:
             self.post_message(self.Changed(passed_over))
@@ -120,8 +135,10 @@ class JobRunner(Widget):
             self.queue.skip(job, str(error))
         except Exception as error:  # noqa: BLE001 - a job must end, whatever went wrong in it
             self.queue.skip(job, f"the job could not be run: {type(error).__name__}: {error}")
-        self.app.call_from_thread(self._ended, job)
+        self.post_message(self._Ended(job))
 
-    def _ended(self, job: Job) -> None:
-        self.post_message(self.Changed(job))
+    @on(_Ended)
+    def _ended(self, message: _Ended) -> None:
+        message.stop()
+        self.post_message(self.Changed(message.job))
         self._start_next()

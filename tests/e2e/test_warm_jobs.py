@@ -3,6 +3,7 @@ file free between jobs, cancel, errors with file and line, nothing left running.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -76,3 +77,31 @@ def test_a_job_after_the_worker_died_runs_cold(demo: Path, warm: WarmJobs) -> No
     warm.worker.child.wait()
     outcome = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
     assert outcome.ok and not outcome.warm
+
+
+def test_a_project_dbt_cannot_parse_is_said_by_each_job(tmp_path: Path) -> None:
+    """The worker stays up when the project does not parse (it parses again once a file changes);
+    each job says why it could not run."""
+    root = tmp_path / "not_a_project"
+    root.mkdir()
+    jobs = WarmJobs(root)
+    try:
+        assert jobs.start()
+        outcome = jobs.run(JobSpec(JobKind.RUN, "stg_cases"), root)
+        assert outcome.warm and not outcome.ok and outcome.returncode == 2 and outcome.problem.text
+    finally:
+        jobs.stop()
+    assert live_child_pids() == []
+
+
+def test_a_worker_that_cannot_start_leaves_the_job_to_run_cold(demo: Path) -> None:  # noqa: F811
+    """The first job waits for a starting worker only while it starts: when the start fails
+    (here the worker's Python cannot start at all), the job runs cold, in a dbt of its own."""
+    jobs = WarmJobs(demo, env={**os.environ, "PYTHONHOME": str(demo / "no-python-here")})
+    starting = threading.Thread(target=jobs.start)
+    starting.start()
+    outcome = jobs.run(JobSpec(JobKind.RUN, "stg_cases"), demo)
+    starting.join(timeout=60)
+    assert not starting.is_alive() and not jobs.usable and "did not become ready" in jobs.problem
+    assert outcome.ok and not outcome.warm
+    assert live_child_pids() == []

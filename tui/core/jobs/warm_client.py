@@ -23,6 +23,8 @@ from tui.core.process import Cancelled, ServedChild
 READY_TIMEOUT_S = 300.0
 """A huge project's first parse takes minutes; past this the worker is given up for cold jobs."""
 _POLL_S = 0.1
+CANCEL_DEADLINE_S = 15.0
+"""The worker gives a cancelled job 8 s (SIGINT, SIGTERM, SIGKILL); past this, the worker goes."""
 
 
 class WarmJobs:
@@ -101,8 +103,10 @@ class WarmJobs:
         target_path: str = "target",
     ) -> JobOutcome:
         """Like run_job; in the warm worker when it is usable, else cold."""
-        if self.starting.is_set():
-            self.ready.wait(READY_TIMEOUT_S)  # it is parsing: faster to wait than to start cold
+        while self.starting.is_set() and not (cancelled is not None and cancelled()):
+            self.ready.wait(_POLL_S)  # it is parsing: faster to wait than to start cold
+        if cancelled is not None and cancelled():
+            return Collector(spec, on_event).outcome(130, 0.0, True, root / target_path / "run_results.json")
         with self._lock:
             if not self.usable:
                 return run_job(spec, root, on_event, cancelled, env, target_path)
@@ -110,23 +114,37 @@ class WarmJobs:
             return self._run_warm(self._job, spec, on_event, cancelled, root / target_path / "run_results.json")
 
     def _run_warm(self, job: int, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, run_results: Path) -> JobOutcome:
-        assert self.worker is not None
+        """One job; should anything go wrong half-way, the worker is ended, never left mid-job
+        for the next job to read the rest of this one's output."""
+        try:
+            return self._talk(job, spec, on_event, cancelled, run_results)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _talk(self, job: int, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, run_results: Path) -> JobOutcome:
+        worker = self.worker
+        assert worker is not None
         collector = Collector(spec, on_event)
         started = time.monotonic()
         args = dbt_argv(spec, "dbt")[1:]
-        if not self.worker.send(json.dumps({"job": job, "args": args})):
+        if not worker.send(json.dumps({"job": job, "args": args})):
             return self._went_cold(spec, on_event, cancelled, "the warm dbt worker has ended")
-        asked_to_cancel = False
+        asked_to_cancel: float | None = None
         while True:
-            if cancelled is not None and cancelled() and not asked_to_cancel:
-                asked_to_cancel = self.worker.send(json.dumps({"cancel": job}))
-            line = self.worker.next_line(_POLL_S)
+            if cancelled is not None and cancelled() and asked_to_cancel is None and worker.send(json.dumps({"cancel": job})):
+                asked_to_cancel = time.monotonic()
+            if asked_to_cancel is not None and time.monotonic() - asked_to_cancel > CANCEL_DEADLINE_S:
+                self.problem = "the warm dbt worker did not end a cancelled job: it was stopped"
+                self.stop()
+                return collector.outcome(130, time.monotonic() - started, True, run_results, warm=True)
+            line = worker.next_line(_POLL_S)
             if line is False:
                 continue
             if line is ServedChild.EOF:
-                self.ready.clear()
-                self.problem = "the warm dbt worker ended during a job: " + " / ".join(self.worker.tail()[-3:])
-                return collector.outcome(2, time.monotonic() - started, asked_to_cancel, run_results, self.worker.tail(), warm=True)
+                self.problem = "the warm dbt worker ended during a job: " + " / ".join(worker.tail()[-3:])
+                self.stop()  # its whole process group: a job it forked goes too
+                return collector.outcome(2, time.monotonic() - started, asked_to_cancel is not None, run_results, worker.tail(), warm=True)
             answer = _answer(line)
             if answer is None:
                 collector.line(line)

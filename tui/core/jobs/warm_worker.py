@@ -125,14 +125,16 @@ def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests") -> N
         _job_child(warm, args)
     say("started", job=job, pid=pid)
     cancelled_at: float | None = None
-    signals = [(signal.SIGINT, 0.0), (signal.SIGTERM, CANCEL_GRACE_S[0]), (signal.SIGKILL, sum(CANCEL_GRACE_S))]
+    # SIGINT twice: one sent in the moment after the fork, before the grandchild has put back
+    # Python's SIGINT handler, is ignored like this process ignores it.
+    signals = [(signal.SIGINT, 0.0), (signal.SIGINT, 1.0), (signal.SIGTERM, CANCEL_GRACE_S[0]), (signal.SIGKILL, sum(CANCEL_GRACE_S))]
     while True:
         ended, status = os.waitpid(pid, os.WNOHANG)
         if ended:
             break
         for request in requests.ready(_POLL_S):
             if "cancel" not in request:
-                requests.backlog.append(request)  # a job asked for meanwhile: its turn comes next
+                requests.later.append(request)  # a job asked for meanwhile: its turn comes next
             elif request["cancel"] == job and cancelled_at is None:
                 cancelled_at = time.monotonic()
         if cancelled_at is not None:
@@ -148,6 +150,8 @@ def _job_child(warm: Warm, args: list[str]) -> None:
     code = 2
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        _end_with_the_worker()
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # requests are the worker's to read, not the job's
         if warm.manifest is None:
             sys.stdout.write(json.dumps({"info": {"name": "MainEncounteredError", "level": "error", "msg": warm.problem}, "data": {"exc": warm.problem}}) + "\n")
         else:
@@ -163,11 +167,24 @@ def _job_child(warm: Warm, args: list[str]) -> None:
         os._exit(code)
 
 
+def _end_with_the_worker() -> None:
+    """Linux: should the worker die, its job gets SIGTERM instead of running on, orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _write_run_results(result: object, path: Path) -> None:
     """run_results.json, as dbt writes it, but without the 5,000-node manifest.json dbt writes
-    with it (19 of a job's 26 seconds on a 5,000-model project): the parse wrote that already."""
+    with it (19 of a job's 26 seconds on a 5,000-model project). target/manifest.json is left as
+    the last written one: the workbench reads it only when it is newer than every model."""
+    from dbt.artifacts.schemas.run import RunExecutionResult
+
     write = getattr(result, "write", None)
-    if callable(write):
+    if isinstance(result, RunExecutionResult) and callable(write):
         path.parent.mkdir(parents=True, exist_ok=True)
         write(str(path))
 
@@ -182,12 +199,17 @@ class Requests:
         self.selector.register(self.fd, selectors.EVENT_READ)
         self.partial = b""
         self.closed = False
-        self.backlog: list[dict] = []
+        self.later: list[dict] = []
+        """Jobs asked for while one ran, in order; served once it is done."""
+
+    def next_batch(self, timeout: float) -> list[dict]:
+        """The jobs put off while one ran first, then whatever arrives."""
+        if self.later:
+            found, self.later = self.later, []
+            return found
+        return self.ready(timeout)
 
     def ready(self, timeout: float) -> list[dict]:
-        if self.backlog:
-            found, self.backlog = self.backlog, []
-            return found
         if self.closed:
             time.sleep(timeout)
             return []
@@ -218,8 +240,8 @@ def serve(root: Path, target_path: str) -> int:
     warm.parse_if_changed()
     say("ready", pid=os.getpid(), import_seconds=round(imported, 3), seconds=round(time.monotonic() - started, 3))
     requests = Requests()
-    while not requests.closed:
-        for request in requests.ready(1.0):
+    while not requests.closed or requests.later:
+        for request in requests.next_batch(1.0):
             if "job" in request and "args" in request:
                 run_forked(warm, int(request["job"]), [str(a) for a in request["args"]], requests)
     return 0

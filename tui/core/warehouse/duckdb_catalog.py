@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
-from tui.core.warehouse.gate import warehouse_turn
+from tui.core.warehouse.gate import reading_turn
 
 _LOCK = re.compile(r"\(PID (\d+)\)")
 
@@ -33,7 +33,7 @@ def read_only(database: Path, query: str, parameters: list | None = None) -> lis
     """The rows of one query, on a connection opened for it and closed at once."""
     import duckdb
 
-    with warehouse_turn():
+    with reading_turn():
         try:
             connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
         except duckdb.Error as error:

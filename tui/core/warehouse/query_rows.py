@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tui.core.errors import WorkbenchError
 from tui.core.warehouse.duckdb_catalog import open_problem
-from tui.core.warehouse.gate import warehouse_turn
+from tui.core.warehouse.gate import reading_turn
 
 ROWS_SHOWN = 100
 _TRAILING_SEMICOLON = re.compile(r";(\s*(?:--[^\n]*)?)$")
@@ -46,7 +46,7 @@ def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset:
 
     if not database.is_file():
         raise WorkbenchError(f"The DuckDB file {database} does not exist yet: build the project first.")
-    with warehouse_turn():
+    with reading_turn():
         try:
             connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
         except duckdb.Error as error:

@@ -38,6 +38,14 @@ class JobRunner(Widget):
             super().__init__()
             self.job = job
 
+    class _Progressed(Message):
+        """From the job's thread: one of dbt's events for the job."""
+
+        def __init__(self, job: Job, event: Event) -> None:
+            super().__init__()
+            self.job = job
+            self.event = event
+
     class _Ended(Message):
         """From the job's thread: it ended (posting never blocks, also while the app closes)."""
 
@@ -123,8 +131,7 @@ class JobRunner(Widget):
     @work(thread=True, exit_on_error=False, group="jobs")
     def _run(self, job: Job) -> None:
         def on_event(event: Event) -> None:
-            job.take(event)
-            self.post_message(self.Changed(job))
+            self.post_message(self._Progressed(job, event))  # applied on the UI thread, which reads it
 
         root = self.project.root
         try:
@@ -136,6 +143,12 @@ class JobRunner(Widget):
         except Exception as error:  # noqa: BLE001 - a job must end, whatever went wrong in it
             self.queue.skip(job, f"the job could not be run: {type(error).__name__}: {error}")
         self.post_message(self._Ended(job))
+
+    @on(_Progressed)
+    def _progressed(self, message: _Progressed) -> None:
+        message.stop()
+        message.job.take(message.event)
+        self.post_message(self.Changed(message.job))
 
     @on(_Ended)
     def _ended(self, message: _Ended) -> None:

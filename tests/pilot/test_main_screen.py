@@ -155,7 +155,8 @@ async def test_help_lists_every_key(demo_project: Path) -> None:
         assert actions["Filter"] == "/"
         assert actions["Quit"] == "q"
         assert actions["Help"] == "? / f1"
-        assert {"Rescan", "SQL/YAML", "Tree", "Back to tree"} <= set(actions)
+        assert {"Rescan", "SQL/YAML", "Tree", "Back to tree", "Run+test", "Jobs", "Preview", "Cancel job"} <= set(actions)
+        assert (actions["Run+test"], actions["Jobs"], actions["Preview"]) == ("x", "j", "p")
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("f1")

@@ -49,3 +49,13 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     cache.path.parent.mkdir(parents=True)
     cache.path.write_bytes(b"not msgpack")
     assert _profile(root, ShapeCache(root, tmp_path / "cache")).shape is not None
+
+
+def test_a_huge_model_is_compared_by_its_start_and_never_parsed() -> None:
+    from tui.core.discover.sql_shape import SHAPE_MAX_CHARS, shape_of
+
+    line = "select order_id, amount from {{ ref('stg_orders') }} union all\n"
+    huge = line * (SHAPE_MAX_CHARS // len(line) + 10) + "select 1, 2\n"
+    shape = shape_of(huge)
+    assert not shape.parsed and shape.projections == frozenset()
+    assert shape.shingles and shape.shingles == shape_of(huge[:SHAPE_MAX_CHARS]).shingles

@@ -62,8 +62,15 @@ def _safe(name: str) -> str:
     return re.sub(r"\W", "_", name.lower())
 
 
+SHAPE_MAX_CHARS = 200_000
+"""A model longer than this (generated SQL, a 10 MB union) is compared by the shingles of its
+start only and never parsed: a parse would take minutes and say nothing a person could use."""
+
+
 def shape_of(sql_text: str, dialect: str = "duckdb") -> SqlShape:
     """Parse and normalise; an unparseable text still gets its shingles (and parsed=False)."""
+    if len(sql_text) > SHAPE_MAX_CHARS:
+        return SqlShape(frozenset(), frozenset(), frozenset(), (), word_shingles(placeholders(sql_text[:SHAPE_MAX_CHARS])), False)
     text = placeholders(sql_text)
     shingles = word_shingles(text)
     try:

@@ -4,7 +4,6 @@ progress and results, the failing test's rows, the history; X and c cancel."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -30,14 +29,6 @@ def built_demo(built_demo_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(built_demo_template, target)
     return target
-
-
-def wait_until_no_children(timeout: float) -> bool:
-    """Every child of this process has ended (polled until a deadline, not a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while live_child_pids() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return live_child_pids() == []
 
 
 def static_text(app, selector: str) -> str:
@@ -78,8 +69,9 @@ async def test_run_and_test_show_results_and_the_failing_rows(built_demo: Path) 
         await pilot.press("c")
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
-    # the app has exited: its warm worker is being stopped off the UI thread
-    assert wait_until_no_children(timeout=15)
+        runner = app.screen.jobs
+    runner.stopping.join(15)  # the app has exited; its warm worker is stopped off the UI thread
+    assert not runner.stopping.is_alive() and live_child_pids() == []
 
 
 async def test_the_jobs_screen_says_when_there_is_no_job_yet(built_demo: Path) -> None:

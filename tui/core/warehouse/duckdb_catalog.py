@@ -8,7 +8,9 @@ gives a message naming that process.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from tui.core.errors import WorkbenchError
 from tui.core.warehouse.gate import reading_turn
@@ -29,8 +31,10 @@ def relation_columns(database: Path, schema: str, table: str) -> list[tuple[str,
     return [(str(name), str(data_type).lower()) for name, data_type in rows]
 
 
-def read_only(database: Path, query: str, parameters: list | None = None) -> list[tuple]:
-    """The rows of one query, on a connection opened for it and closed at once."""
+@contextmanager
+def read_only_connection(database: Path, failed: str) -> Iterator:
+    """A read-only connection with external access off, for the reads of one moment: taken in
+    its turn with jobs, closed on leaving; a DuckDB error inside becomes `failed: <reason>`."""
     import duckdb
 
     with reading_turn():
@@ -39,11 +43,17 @@ def read_only(database: Path, query: str, parameters: list | None = None) -> lis
         except duckdb.Error as error:
             raise WorkbenchError(open_problem(database, str(error))) from None
         try:
-            return connection.execute(query, parameters or []).fetchall()
+            yield connection
         except duckdb.Error as error:
-            raise WorkbenchError(f"Cannot read the DuckDB file {database.name}: {str(error).splitlines()[0]}") from None
+            raise WorkbenchError(f"{failed}: {str(error).splitlines()[0]}") from None
         finally:
             connection.close()
+
+
+def read_only(database: Path, query: str, parameters: list | None = None) -> list[tuple]:
+    """The rows of one query, on a connection opened for it and closed at once."""
+    with read_only_connection(database, f"Cannot read the DuckDB file {database.name}") as connection:
+        return connection.execute(query, parameters or []).fetchall()
 
 
 def open_problem(database: Path, message: str) -> str:

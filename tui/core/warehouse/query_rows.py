@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
-from tui.core.warehouse.duckdb_catalog import open_problem
-from tui.core.warehouse.gate import reading_turn
+from tui.core.warehouse.duckdb_catalog import read_only_connection
 
 ROWS_SHOWN = 100
 _TRAILING_SEMICOLON = re.compile(r";(\s*(?:--[^\n]*)?)$")
@@ -42,23 +41,12 @@ def as_subquery(sql: str) -> str:
 
 def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset: int = 0, count: bool = True) -> QueryRows:
     """Rows `offset`..`offset + limit` of the query and, when `count`, its row count."""
-    import duckdb
-
     if not database.is_file():
         raise WorkbenchError(f"The DuckDB file {database} does not exist yet: build the project first.")
-    with reading_turn():
-        try:
-            connection = duckdb.connect(str(database), read_only=True, config={"enable_external_access": False})
-        except duckdb.Error as error:
-            raise WorkbenchError(open_problem(database, str(error))) from None
-        try:
-            wrapped = as_subquery(sql)
-            cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
-            described = cursor.description or []
-            rows = tuple(tuple(row) for row in cursor.fetchall())
-            total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
-        except duckdb.Error as error:
-            raise WorkbenchError(f"The query failed in DuckDB: {str(error).splitlines()[0]}") from None
-        finally:
-            connection.close()
+    wrapped = as_subquery(sql)
+    with read_only_connection(database, "The query failed in DuckDB") as connection:
+        cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
+        described = cursor.description or []
+        rows = tuple(tuple(row) for row in cursor.fetchall())
+        total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
     return QueryRows(tuple(d[0] for d in described), tuple(str(d[1]).lower() for d in described), rows, total)

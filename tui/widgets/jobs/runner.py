@@ -65,6 +65,8 @@ class JobRunner(Widget):
         self.run = run or (self.warm.run if self.warm is not None else run_job)
         self.queue = JobQueue()
         self.closing = False
+        self.stopping: threading.Thread | None = None
+        """Ends the warm worker once the app leaves (tests join it)."""
 
     def on_mount(self) -> None:
         if self.warm is not None:
@@ -76,7 +78,8 @@ class JobRunner(Widget):
         self.closing = True
         self.queue.cancel()
         if self.warm is not None:
-            threading.Thread(target=self.warm.stop, name="warm-dbt-stop", daemon=True).start()
+            self.stopping = threading.Thread(target=self.warm.stop, name="warm-dbt-stop", daemon=True)
+            self.stopping.start()
 
     @work(thread=True, exit_on_error=False, group="warm-dbt")
     def _start_warm(self) -> None:

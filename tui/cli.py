@@ -115,6 +115,8 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
+    from tui.cli_jobs import run_compile, run_model, run_preview
+
     handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes, "run": run_model, "preview": run_preview, "compile": run_compile}
     try:
         return handlers[args.command](args)
@@ -175,7 +177,7 @@ def run_dupes(args: argparse.Namespace) -> int:
     index = project_index(project, scan, rules, ShapeCache(project.root), workers=cores)
     if args.all:
         pairs = index.pairs(workers=cores if len(index) >= PAIRS_IN_WORKERS_FROM else 1)
-        print(_json_text(pairs_as_json(pairs)) if args.json else pairs_text(pairs, len(index)))
+        print(json_text(pairs_as_json(pairs)) if args.json else pairs_text(pairs, len(index)))
         return 0
     try:
         layer = parse_layer(args.layer) if args.layer else rules.classify(args.name, ())
@@ -184,101 +186,11 @@ def run_dupes(args: argparse.Namespace) -> int:
     sql = read_sql_file(args.sql) if args.sql else None
     draft = draft_profile(rules, layer, args.name, sql, dialect=sql_dialect(project))
     candidates = index.candidates(draft)
-    print(_json_text([c.as_json() for c in candidates]) if args.json else candidates_text(candidates))
+    print(json_text([c.as_json() for c in candidates]) if args.json else candidates_text(candidates))
     return 0
 
 
-def run_model(args: argparse.Namespace) -> int:
-    """Exit 0 all passed, 1 something failed, 2 bad input (not a model name, no such model)."""
-    from tui.core.config import load_config
-    from tui.core.jobs.one_model import exit_code, jobs_as_json, jobs_text, run_and_test
-    from tui.core.jobs.spec import checked_model_name
-    from tui.core.project.dbt_project import load_project
-    from tui.core.scan.cache import SchemaCache
-    from tui.core.scan.scanner import ProjectScanner
-
-    project = load_project(args.project_dir)
-    try:
-        name = checked_model_name(args.select)
-    except WorkbenchError as error:
-        print(f"dbt-workbench: --select: {error}", file=sys.stderr)
-        return 2
-    scan = ProjectScanner(project, load_config(project.root).layer_rules(), SchemaCache(project.root)).scan_models()
-    if scan.model_named(name) is None:
-        print(f"dbt-workbench: --select: the project has no model named {name}.", file=sys.stderr)
-        return 2
-    jobs = run_and_test(project, name)
-    print(_json_text(jobs_as_json(jobs)) if args.json else jobs_text(jobs))
-    return exit_code(jobs)
-
-
-def _compiled_model(args: argparse.Namespace):
-    """The project and the model's compiled SQL; exit 2 (as a WorkbenchError) for bad input."""
-    from tui.core.jobs.preview import compiled_from
-    from tui.core.jobs.run import run_job
-    from tui.core.jobs.spec import JobKind, JobSpec, checked_model_name
-    from tui.core.project.dbt_project import load_project
-
-    project = load_project(args.project_dir)
-    name = checked_model_name(args.model)
-    compiled = compiled_from(run_job(JobSpec(JobKind.COMPILE, name), project.root, target_path=project.target_path), name)
-    return project, compiled
-
-
-def _bad_model_name(name: str) -> bool:
-    """Said on stderr when the name is not one model's (the caller exits 2)."""
-    from tui.core.jobs.spec import checked_model_name
-
-    try:
-        checked_model_name(name)
-    except WorkbenchError as error:
-        print(f"dbt-workbench: {error}", file=sys.stderr)
-        return True
-    return False
-
-
-def run_compile(args: argparse.Namespace) -> int:
-    """Exit 0 with the SQL on stdout; 1 when it does not compile (the reason on stderr); 2 for a
-    name that is not one model's."""
-    if _bad_model_name(args.model):
-        return 2
-    _project, compiled = _compiled_model(args)
-    if compiled.sql is None:
-        print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
-        return 1
-    print(compiled.sql)
-    return 0
-
-
-def run_preview(args: argparse.Namespace) -> int:
-    """Exit 0 with the rows; 1 when the model does not compile or its query fails."""
-    from tui.core.jobs.preview import preview_page
-
-    if not 1 <= args.limit <= 10_000:
-        print("dbt-workbench: --limit is from 1 to 10,000 rows.", file=sys.stderr)
-        return 2
-    if _bad_model_name(args.model):
-        return 2
-    project, compiled = _compiled_model(args)
-    if compiled.sql is None:
-        print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
-        return 1
-    rows = preview_page(project, compiled.sql, 0, args.limit)
-    if args.json:
-        import msgspec
-
-        data = {"model": args.model, "columns": list(rows.columns), "types": list(rows.types), "total": rows.total,
-                "rows": [[v if v is None or isinstance(v, (bool, int, float, str)) else str(v) for v in row] for row in rows.rows]}
-        print(msgspec.json.format(msgspec.json.encode(data), indent=2).decode())
-    else:
-        print(" | ".join(rows.columns))
-        for row in rows.rows:
-            print(" | ".join("∅" if v is None else str(v) for v in row))
-        print(f"{len(rows.rows)} of {rows.total} rows")
-    return 0
-
-
-def _json_text(data: list[dict]) -> str:
+def json_text(data: list[dict]) -> str:
     """Indented JSON, by msgspec: a project's pairs run to megabytes, which the standard library's
     indenting encoder builds slowly, from a list of small pieces several times their size."""
     import msgspec

@@ -31,7 +31,9 @@ from screens.lint import LintScreen, lint_screen_contents
 from screens.preview import PreviewScreen
 from screens.model_commands import ModelCommands
 from screens.new_model import NewModelScreen
+from screens.review import ReviewScreen
 from screens.search import SearchScreen
+from screens.suggest_tests import SuggestTestsScreen
 from tui.bindings import bindings_for
 from tui.core.commands import APP_COMMANDS, MAIN_COMMANDS
 from tui.core.config import WorkbenchConfig
@@ -53,6 +55,14 @@ from tui.widgets.lint.panel import LintPanel, ProjectLintState, worst_by_model
 from tui.widgets.summary import ModelSummary, pick_a_model
 from tui.widgets.tree.model_tree import ModelTree
 from tui.widgets.tree.panel import TreePanel
+from tui.widgets.workflow.assist import StepAssist
+from tui.widgets.workflow.tracker import StepTracker
+from tui.core.workflow.artifacts import entry_data_of
+from tui.core.workflow.entry_writer import entry_text_of
+from tui.core.workflow.suggest import Suggestion, with_tests
+from tui.core.workflow.locks import save_refusal, yaml_lock
+from tui.core.workflow.steps import Step
+from tui.core.buffers import Buffer
 
 NARROW_WIDTH = 110
 
@@ -84,6 +94,7 @@ class MainScreen(Screen[None]):
         self.project_linter = project_linter
         self.files = ProjectFiles(project, config.layer_rules(), prefetch)
         self.jobs = JobRunner(project, lambda name: self.scan is not None and self.scan.model_named(name) is not None, warm=warm_jobs)
+        self.assist = StepAssist(project, self.jobs.compile)
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.pending_open: str | None = None
@@ -94,11 +105,13 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.files
         yield self.jobs
+        yield self.assist
         yield Header()
         with Horizontal(id="body"):
             yield TreePanel(self.project.name, id="sidebar").data_bind(MainScreen.scan, MainScreen.lint_marks)
             with Vertical(id="detail"):
                 yield ModelSummary(id="summary").data_bind(MainScreen.scan)
+                yield StepTracker(self.project.root, self._key_for, id="tracker").data_bind(MainScreen.scan)
                 yield EditorArea(self.project.root, self.config.new_entry_file, self.files.echoes, id="editors").data_bind(
                     MainScreen.scan
                 )
@@ -107,6 +120,9 @@ class MainScreen(Screen[None]):
                 ).data_bind(MainScreen.scan)
                 yield SimilarPanel(self.project, self.config.layer_rules(), id="similar").data_bind(MainScreen.scan)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.editors.save_guard = self._save_refusal
 
     @property
     def tree_panel(self) -> TreePanel:
@@ -119,6 +135,16 @@ class MainScreen(Screen[None]):
     @property
     def summary(self) -> ModelSummary:
         return self.query_one(ModelSummary)
+
+    @property
+    def tracker(self) -> StepTracker:
+        return self.query_one(StepTracker)
+
+    def _key_for(self, command_id: str) -> str:
+        """The key the user has for a command now (their keymap counts), as the footer shows it."""
+        action = next(c.action_name for c in MAIN_COMMANDS if c.id == command_id)
+        key = self.config.keys.get(command_id, next(c.keys for c in MAIN_COMMANDS if c.id == command_id)).split(",")[0]
+        return self.app.get_key_display(Binding(key.strip(), action))
 
     @property
     def lint_panel(self) -> LintPanel:
@@ -149,6 +175,7 @@ class MainScreen(Screen[None]):
             created = next((m for m in message.scan.models if m.path == self.pending_open), None)
             if created is not None:
                 self.pending_open = None
+                self.tracker.start(created)  # a model made with the wizard starts in the workflow
                 self._show_model_line(created, created.path, None)
         self._offer_layer_mapping()
 
@@ -207,6 +234,7 @@ class MainScreen(Screen[None]):
     def model_opened(self, message: EditorArea.ModelOpened) -> None:
         self.open_model = message.model
         self.summary.subject = message.model
+        self.tracker.follow(message.model)
         if self.pending_line is not None:
             path, line = self.pending_line
             self.pending_line = None
@@ -230,6 +258,7 @@ class MainScreen(Screen[None]):
         if self.editors.unsaved_panes():
             return
         self.open_model = None
+        self.tracker.follow(None)
         self.editors.show_messages(sql_message, yaml_message)
         self.lint_panel.forget_model()
         self.similar.forget_model()
@@ -284,6 +313,8 @@ class MainScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if isinstance(screen, JobFollower):
                 screen.follow_job(job)
+        self.tracker.job_changed(job, job_news(job).removesuffix(" (j: details)"))
+        self.assist.job_changed(job)
         if job.finished and not isinstance(self.app.screen, JobFollower):
             self.notify(job_news(job), title="dbt", severity="information" if job.state is JobState.PASSED else "warning")
 
@@ -292,7 +323,11 @@ class MainScreen(Screen[None]):
         if self.open_model is None:
             self.notify("Open a model first (the tree's cursor on it): x runs and tests that model.")
             return
-        self.jobs.run_and_test(self.open_model.name)
+        refusal = self.tracker.run_refusal()
+        if refusal:
+            self.notify(f"{self.open_model.name} is in the workflow: {refusal}.", title="Not run", severity="warning")
+            return
+        self.tracker.ran(self.jobs.run_and_test(self.open_model.name))
         self.notify(f"dbt run, then test, of {self.open_model.name}: j shows the progress.", title="dbt")
 
     def action_jobs(self) -> None:
@@ -309,6 +344,97 @@ class MainScreen(Screen[None]):
     def action_cancel_job(self) -> None:
         touched = self.jobs.cancel()
         self.notify(f"Cancelling {len(touched)} job(s)." if touched else "No job is running or waiting.", title="dbt")
+
+    # --- the four-step workflow ---------------------------------------------------------------
+
+    @on(StepTracker.FlowRead)
+    def flow_read(self, message: StepTracker.FlowRead) -> None:
+        self.editors.yaml_pane.set_lock(yaml_lock(message.flow))
+
+    def _save_refusal(self, buffer: Buffer, text: str) -> str | None:
+        return save_refusal(self.tracker.flow_now(), buffer, text)
+
+    def action_start_change(self) -> None:
+        self._not_in_text_field()
+        self.notify(self.tracker.start(), title="Workflow")
+
+    def action_review_step(self) -> None:
+        self._not_in_text_field()
+        model, flow = self.open_model, self.tracker.flow_now()
+        if model is None or flow is None or self.scan is None:
+            self.notify("Open a model first: its current workflow step is reviewed.")
+        elif not flow.managed:
+            self.notify(f"{model.name} is not in the workflow: {self._key_for('start_change')} starts a change on it.", title="Workflow")
+        elif flow.current is None:
+            self.notify(f"Every step of {model.name} is approved, and its run passed.", title="Workflow")
+        elif flow.current.step is Step.RUN:
+            self.action_run_model()
+        elif self.editors.unsaved_panes():
+            self.notify("Save first (ctrl+o): a step approves the files as they are on disk.", title="Workflow", severity="warning")
+        else:
+            lint = lambda text: self.lint_panel.lint_now(model, text)  # noqa: E731
+            review = ReviewScreen(self.tracker.store, self.scan, model, flow, flow.current, lint, self.similar.candidates, self.jobs.compile)
+            self.app.push_screen(review, self._reviewed)
+
+    def _reviewed(self, said: str | None) -> None:
+        if said:
+            self.notify(said, title="Workflow")
+        self.tracker.reread()
+
+    def action_docs_scaffold(self) -> None:
+        self._not_in_text_field()
+        refusal = self._proposal_refusal(Step.DOCS)
+        if refusal:
+            self.notify(refusal, title="Docs scaffold", severity="warning")
+            return
+        self.assist.draft_docs(self.open_model, self.scan)
+        self.notify(f"Reading the columns of {self.open_model.name} (a dbt compile, then the warehouse)...", title="Docs scaffold")
+
+    def action_suggest_tests(self) -> None:
+        self._not_in_text_field()
+        refusal = self._proposal_refusal(Step.TESTS)
+        if refusal:
+            self.notify(refusal, title="Suggest tests", severity="warning")
+            return
+        self.assist.propose_tests(self.open_model, self.scan)
+        self.notify(f"Profiling the data of {self.open_model.name} (a dbt compile, then one read-only query)...", title="Suggest tests")
+
+    def _proposal_refusal(self, step: Step) -> str | None:
+        """Why a scaffold or suggestions cannot go into the YAML pane now (None: they can)."""
+        if self.open_model is None or self.scan is None:
+            return "Open a model first."
+        flow = self.tracker.flow_now()
+        locked = flow.locked_reason(step) if flow is not None else None
+        if locked:
+            return f"The {step.title.lower()} of {self.open_model.name} are locked: {locked}."
+        if self.editors.yaml_pane.buffer is None:
+            return "The YAML pane has no entry to fill (see the pane's message)."
+        if self.editors.yaml_pane.dirty:
+            return "Save (ctrl+o) or revert (ctrl+r) the YAML first: what is proposed goes into the YAML pane."
+        return "Already preparing a proposal: wait for it." if self.assist.busy else None
+
+    @on(StepAssist.EntryDrafted)
+    def entry_drafted(self, message: StepAssist.EntryDrafted) -> None:
+        if message.scaffold is None:
+            self.notify(f"No scaffold: {message.problem}", title="Docs scaffold", severity="error", timeout=10)
+        elif self.editors.propose_yaml(message.model, message.scaffold.text):
+            self.notify(" ".join(message.scaffold.notes) + " Edit it, save (ctrl+o), then approve (a).", title="Docs scaffold", timeout=10)
+
+    @on(StepAssist.TestsProposed)
+    def tests_proposed(self, message: StepAssist.TestsProposed) -> None:
+        if message.suggestions is None:
+            self.notify(f"No suggestions: {message.problem}", title="Suggest tests", severity="error", timeout=10)
+        elif not message.suggestions:
+            self.notify(f"The data of {message.model.name} supports no test the entry lacks.", title="Suggest tests")
+        else:
+            self.app.push_screen(SuggestTestsScreen(message.model.name, message.suggestions), lambda chosen: self._add_tests(message.model, chosen))
+
+    def _add_tests(self, model: ModelFile, chosen: list[Suggestion] | None) -> None:
+        if not chosen:
+            return
+        entry = entry_data_of(self.editors.yaml_pane.text) or {"name": model.name}
+        if self.editors.propose_yaml(model, entry_text_of(with_tests(entry, chosen))):
+            self.notify(f"{len(chosen)} test(s) added to the entry. Save (ctrl+o), then approve (a).", title="Suggest tests")
 
     # --- lint ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tui.core.errors import WorkbenchError
 
-COMMANDS = ("open", "demo", "models", "lint", "dupes", "run", "preview", "compile")
+COMMANDS = ("open", "demo", "models", "lint", "dupes", "run", "preview", "compile", "status", "check")
 DESCRIPTION = """\
 A keyboard-driven terminal workbench for authoring dbt models in a layered project.
 
@@ -36,6 +36,11 @@ A keyboard-driven terminal workbench for authoring dbt models in a layered proje
                                          the model's first rows, from its file as it is now (--json)
   dbt-workbench compile [PROJECT_DIR] MODEL
                                          the model's compiled SQL, from its file as it is now
+  dbt-workbench status [PROJECT_DIR] [MODEL]
+                                         the four workflow steps of each model in the workflow
+                                         (--json); approving happens only in the app
+  dbt-workbench check [PROJECT_DIR]      exit 1, listing them, when a model in the workflow has a
+                                         step stale or not approved (0 when none is in it)
 
 Opening the workbench needs a terminal (stdin, stdout and stderr, as the controlling terminal);
 without one it exits with code 2 at once. models, lint and demo --no-open need none.
@@ -94,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     compile_cmd = commands.add_parser("compile", help="a model's compiled SQL, from its file as it is now")
     compile_cmd.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     compile_cmd.add_argument("model", help="one model's name")
+    status = commands.add_parser("status", help="the workflow steps of each model in the workflow (read-only)")
+    status.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
+    status.add_argument("model", nargs="?", help="only this model")
+    status.add_argument("--json", action="store_true", help="print JSON: per model its steps (status, reason) and the next one")
+    check = commands.add_parser("check", help="exit 1 when a model in the workflow has a step stale or not approved")
+    check.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     return parser
 
 
@@ -116,8 +127,12 @@ def _with_default_command(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     from tui.cli_jobs import run_compile, run_model, run_preview
+    from tui.cli_workflow import run_check, run_status
 
-    handlers = {"open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes, "run": run_model, "preview": run_preview, "compile": run_compile}
+    handlers = {
+        "open": run_open, "demo": run_demo, "models": run_models, "lint": run_lint, "dupes": run_dupes,
+        "run": run_model, "preview": run_preview, "compile": run_compile, "status": run_status, "check": run_check,
+    }
     try:
         return handlers[args.command](args)
     except WorkbenchError as error:

@@ -26,13 +26,40 @@ def run_model(args: argparse.Namespace) -> int:
     except WorkbenchError as error:
         print(f"dbt-workbench: --select: {error}", file=sys.stderr)
         return 2
-    scan = ProjectScanner(project, load_config(project.root).layer_rules(), SchemaCache(project.root)).scan_models()
+    scanner = ProjectScanner(project, load_config(project.root).layer_rules(), SchemaCache(project.root))
+    scan = scanner.scan_models()
     if scan.model_named(name) is None:
         print(f"dbt-workbench: --select: the project has no model named {name}.", file=sys.stderr)
         return 2
+    refusal = _workflow_refusal(project, scanner, name)
+    if refusal:
+        print(f"dbt-workbench: {name} is in the workflow and step 4 is locked: {refusal}.", file=sys.stderr)
+        return 1
     jobs = run_and_test(project, name)
     print(json_text(jobs_as_json(jobs)) if args.json else jobs_text(jobs))
+    if refusal is not None:  # in the workflow, step 4 open
+        print("dbt-workbench: step 4 is recorded only for a run started in the app (x), by the person at the keyboard.", file=sys.stderr)
     return exit_code(jobs)
+
+
+def _workflow_refusal(project, scanner, name: str) -> str | None:  # noqa: ANN001 (imported lazily)
+    """Why the workflow refuses to run the model now ("" when step 4 is open); None outside the workflow."""
+    from tui.core.project.records import ModelFile
+    from tui.core.workflow.flow import flow_of
+    from tui.core.workflow.steps import Step
+    from tui.core.workflow.store import WorkflowStore
+
+    store = WorkflowStore(project.root)
+    if name not in store.managed():
+        return None
+    scan = scanner.scan()
+    model = scan.model_named(name)
+    flow = flow_of(store, scan, model) if isinstance(model, ModelFile) else None
+    if flow is None:
+        return "the model's files cannot be read"
+    if flow.problem is not None:
+        return f"its workflow file cannot be read ({flow.problem.reason}); open the model in the app"
+    return flow.locked_reason(Step.RUN) or ""
 
 
 def _compiled_model(args: argparse.Namespace):

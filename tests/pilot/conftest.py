@@ -33,6 +33,25 @@ def demo_project(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def built_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built with dbt once per test process (jobs, previews, the workflow's run)."""
+    from tui.core.demo import build_demo_project
+
+    root = write_demo_project(tmp_path_factory.mktemp("built-demo") / "demo")
+    build_demo_project(root)
+    return root
+
+
+@pytest.fixture
+def built_demo(built_demo_template: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "demo"
+    shutil.copytree(built_demo_template, target)
+    return target
+
+
 def _busy(app) -> list:
     return [worker for worker in app.workers if worker.group != "watch" and worker.is_running]
 

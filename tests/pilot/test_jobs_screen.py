@@ -3,32 +3,15 @@ progress and results, the failing test's rows, the history; X and c cancel."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Static
 
 from screens.jobs import JobsScreen
 from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
-from tui.core.demo import build_demo_project, write_demo_project
 from tui.core.jobs.queue import JobState
 from tui.core.process import live_child_pids
-
-
-@pytest.fixture(scope="session")
-def built_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_demo_project(tmp_path_factory.mktemp("built-demo") / "demo")
-    build_demo_project(root)
-    return root
-
-
-@pytest.fixture
-def built_demo(built_demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    shutil.copytree(built_demo_template, target)
-    return target
 
 
 def static_text(app, selector: str) -> str:

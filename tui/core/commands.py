@@ -61,6 +61,10 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("search", "g", "screen.search", "Search models", "Find a word in every model's SQL and YAML; enter opens the model at the line"),
     Command("find_data", "d", "screen.find_data", "Find data", "Say what data you need: marts first, then staging, then a declared source (never a raw table)"),
     Command("dupes_report", "D", "screen.dupes_report", "Duplicates", "Every likely duplicate pair in the project, with the reasons (dbt-workbench dupes --all)", show=False),
+    Command("review_step", "a", "screen.review_step", "Approve step", "Review the open model's current workflow step (SQL, docs, tests) and approve it or request changes; on step 4, run it"),
+    Command("start_change", "w", "screen.start_change", "Start change", "Bring the open model into the four-step workflow (models made with the wizard are in it already)", show=False),
+    Command("docs_scaffold", "o", "screen.docs_scaffold", "Docs scaffold", "Step 2: fill the YAML entry with the model's output columns, descriptions inherited where a column passes through unchanged (into the editor, not saved)", show=False),
+    Command("suggest_tests", "k", "screen.suggest_tests", "Suggest tests", "Step 3: profile the model's data (read-only) and pick tests to add, each with its evidence", show=False),
     Command("run_model", "x", "screen.run_model", "Run+test", "dbt run --select the open model, then dbt test --select it if the run passed (j: the jobs)"),
     Command("jobs", "j", "screen.jobs", "Jobs", "The session's dbt jobs: live progress, results, failing test rows"),
     Command("preview", "p", "screen.preview", "Preview", "The open model's compiled SQL (from the file as it is now) and its first rows, a page at a time"),
@@ -136,6 +140,17 @@ JOBS_COMMANDS: tuple[Command, ...] = (
     Command("jobs_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree; running jobs go on"),
 )
 
+REVIEW_COMMANDS: tuple[Command, ...] = (
+    Command("review_approve", "a", "screen.approve", "Approve", "Approve exactly what is shown (a note is optional; a SQL naming relations directly needs a reason)"),
+    Command("review_changes", "c", "screen.request_changes", "Request changes", "Keep the step open and record what should change"),
+    Command("review_close", "escape", "screen.dismiss(None)", "Back", "Close without a decision"),
+)
+
+SUGGEST_TESTS_COMMANDS: tuple[Command, ...] = (
+    Command("suggest_accept", "enter,a", "screen.accept", "Add kept tests", "Add the kept tests to the model's YAML entry in the editor (not saved yet)", priority=True),
+    Command("suggest_close", "escape", "screen.dismiss(None)", "Cancel", "Close; no test is added"),
+)
+
 PREVIEW_COMMANDS: tuple[Command, ...] = (
     Command("preview_next", "n,pagedown", "screen.page(1)", "Next page", "The next 100 rows"),
     Command("preview_previous", "p,pageup", "screen.page(-1)", "Previous page", "The 100 rows before"),
@@ -168,5 +183,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *DUPES_REPORT_COMMANDS,
     *JOBS_COMMANDS,
     *PREVIEW_COMMANDS,
+    *REVIEW_COMMANDS,
+    *SUGGEST_TESTS_COMMANDS,
 )
 COMMAND_IDS: frozenset[str] = frozenset(command.id for command in ALL_COMMANDS)

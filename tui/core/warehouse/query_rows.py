@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import WorkbenchError
+from tui.core.project.profiles import Connection
 from tui.core.warehouse.duckdb_catalog import read_only_connection
 
 ROWS_SHOWN = 100
@@ -50,3 +51,12 @@ def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset:
         rows = tuple(tuple(row) for row in cursor.fetchall())
         total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
     return QueryRows(tuple(d[0] for d in described), tuple(str(d[1]).lower() for d in described), rows, total)
+
+
+def query_columns(connection: Connection, sql: str) -> list[tuple[str, str]]:
+    """The (name, type) of each column a query outputs, without reading its rows."""
+    if connection.adapter_type != "duckdb" or connection.duckdb_path is None:
+        adapter = connection.adapter_type or "this"
+        raise WorkbenchError(f"Columns are read from DuckDB targets for now; a {adapter} target is not read yet.")
+    described = duckdb_query_rows(connection.duckdb_path, sql, limit=0, count=False)
+    return list(zip(described.columns, described.types))

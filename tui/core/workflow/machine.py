@@ -85,7 +85,7 @@ def _open_reason(step: Step, artifacts: Artifacts) -> str:
         return "write the model's YAML entry (or scaffold it), save, then approve"
     if step is Step.TESTS and not artifact.exists:
         return "add tests to the entry (or pick suggested ones), save, then approve"
-    return f"review the {step.title if step is not Step.SQL else 'SQL'}, then approve or request changes"
+    return f"review the {_artifact_words(step)}, then approve or request changes"
 
 
 def _changed_since(step: Step, approval: Approval, artifacts: Artifacts) -> str:

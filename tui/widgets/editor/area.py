@@ -10,7 +10,7 @@ tui.core.files); this widget only shows results.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,7 @@ from tui.core.scan.watch import SaveEchoes
 from tui.widgets.editor.pane import EditorPane
 
 PaneName = Literal["sql", "yaml"]
+SaveGuard = Callable[[Buffer, str], "str | None"]
 SCHEMA_PENDING = "Reading the schema YAML files..."
 
 
@@ -88,6 +89,8 @@ class EditorArea(Vertical):
         self._schema_seen: object = None
         self._conflicts_open: set[str] = set()
         self._last_search = ""
+        self.save_guard: SaveGuard | None = None
+        """Asked before a pane is saved: a reason refuses the save (the workflow's locks)."""
 
     def compose(self) -> ComposeResult:
         yield Tabs(Tab("SQL", id="tab-sql"), Tab("YAML", id="tab-yaml"), id="pane-tabs")
@@ -206,6 +209,10 @@ class EditorArea(Vertical):
         buffer = pane.buffer
         if buffer is None:
             return True
+        refusal = self.save_guard(buffer, pane.text) if self.save_guard is not None else None
+        if refusal:
+            self.notify(refusal, title="Not saved", severity="error", timeout=10)
+            return False
         try:
             saved = save_buffer(self.root, buffer, pane.text, overwrite_external=overwrite_external)
         except FileChangedOnDisk as changed:
@@ -231,6 +238,16 @@ class EditorArea(Vertical):
         if pane is not None and pane.buffer is not None:
             self.reload("sql" if pane is self.sql_pane else "yaml")
             self.notify(f"Reloaded {pane.buffer.path} from disk.")
+
+    def propose_yaml(self, model: ModelFile, text: str) -> bool:
+        """Put a proposed entry in the YAML pane as one undoable edit (not saved), if the model is still open."""
+        pane = self.yaml_pane
+        if self.model is None or self.model.path != model.path or pane.buffer is None:
+            self.notify(f"{model.name} is no longer open: nothing was put in the YAML pane.", severity="warning")
+            return False
+        self.focus_pane("yaml")
+        pane.editor.become(text)
+        return True
 
     # --- files changed on disk ----------------------------------------------------------------
 

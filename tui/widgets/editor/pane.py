@@ -28,6 +28,8 @@ class EditorPane(Vertical):
         super().__init__(id=id)
         self.label = label
         self.buffer: Buffer | None = None
+        self.lock: str | None = None
+        """Why the workflow keeps this pane read-only now (None: it does not)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title")
@@ -55,10 +57,23 @@ class EditorPane(Vertical):
         if not self._holds(buffer):
             self.editor.load(buffer.shown, buffer.lexer)
         self.buffer = buffer
-        self.editor.read_only = buffer.read_only
         self.editor.line_number_start = buffer.first_line
-        self._set_note(buffer.note or self.editor.notice)
+        self._apply_lock()
         self._refresh_dirty()
+
+    def set_lock(self, reason: str | None) -> None:
+        """The workflow locks (or unlocks) the pane: read-only, and the note says why."""
+        if reason != self.lock:
+            self.lock = reason
+            if self.buffer is not None:
+                self._apply_lock()
+
+    def _apply_lock(self) -> None:
+        buffer = self.buffer
+        assert buffer is not None
+        self.editor.read_only = buffer.read_only or (self.lock is not None and not self.dirty)
+        locked = f"Read-only: {self.lock}" if self.lock and not self.dirty else None
+        self._set_note(locked or buffer.note or self.editor.notice)
 
     def show_message(self, message: str) -> None:
         """Nothing to edit here (a source, a problem, no model): say so, read-only."""

@@ -131,6 +131,13 @@ class LintPanel(OptionList):
         else:
             self._lint_open_model()
 
+    def lint_now(self, model: ModelFile, text: str) -> list[Finding]:
+        """Lint a text of the model in the caller's thread (a review checks exactly what it approves)."""
+        scan = self.scan
+        if scan is None:
+            raise RuntimeError("the project has not been read yet")
+        return lint_model(scan, model, text, self.settings, self.project.sql_dialect_source, self._reading)
+
     def forget_model(self) -> None:
         """No model is open (a source or a problem is shown)."""
         self._model = None

@@ -65,6 +65,7 @@ from tui.core.workflow.steps import Step
 from tui.core.buffers import Buffer
 
 NARROW_WIDTH = 110
+SHORT_HEIGHT = 24
 
 
 class MainScreen(Screen[None]):
@@ -158,6 +159,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
 
     def scan_project(self) -> None:
         self.files.scan_project()
@@ -313,7 +315,7 @@ class MainScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if isinstance(screen, JobFollower):
                 screen.follow_job(job)
-        self.tracker.job_changed(job, job_news(job).removesuffix(" (j: details)"))
+        self.tracker.job_changed(job)
         self.assist.job_changed(job)
         if job.finished and not isinstance(self.app.screen, JobFollower):
             self.notify(job_news(job), title="dbt", severity="information" if job.state is JobState.PASSED else "warning")

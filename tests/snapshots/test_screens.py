@@ -110,3 +110,36 @@ def test_models_like_the_open_one_wide(snap_compare, demo_project: Path) -> None
         await settle(pilot)
 
     assert snap_compare(open_app(demo_project), terminal_size=(160, 48), run_before=open_the_copy)
+
+
+def _docs_step_open(project: Path, monkeypatch) -> None:
+    """stg_cases in the workflow with its SQL approved, at a fixed time by a fixed user."""
+    from tui.core.project.dbt_project import load_project
+    from tui.core.scan.scanner import scan_project
+    from tui.core.workflow import flow
+    from tui.core.workflow.steps import Step
+    from tui.core.workflow.store import WorkflowStore
+
+    monkeypatch.setattr(flow, "now_text", lambda: "2026-12-04T09:00:00+00:00")
+    monkeypatch.setattr(flow, "current_user", lambda: "analyst")
+    scan = scan_project(load_project(project))
+    model = scan.model_named("stg_cases")
+    store = WorkflowStore(project)
+    flow.start_change(store, model)
+    flow.approve(store, scan, model, Step.SQL, flow.flow_of(store, scan, model).artifacts, "reads the source only")
+
+
+def test_step_tracker_80x24(snap_compare, demo_project: Path, monkeypatch) -> None:
+    _docs_step_open(demo_project, monkeypatch)
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=wait_for_scan)
+
+
+def test_review_docs_step_80x24(snap_compare, demo_project: Path, monkeypatch) -> None:
+    _docs_step_open(demo_project, monkeypatch)
+
+    async def review(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=review)

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADERS = (getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader)
 
 
 def scalar(value: Any) -> str:
@@ -29,8 +29,9 @@ def scalar(value: Any) -> str:
 
 
 def _reads_back(form: str, value: str) -> bool:
+    """Read the same by libyaml and by PyYAML's own reader (they differ on tabs, for one)."""
     try:
-        return yaml.load(f"k: {form}\n", Loader=_LOADER) == {"k": value}
+        return all(yaml.load(f"k: {form}\n", Loader=loader) == {"k": value} for loader in _LOADERS)
     except yaml.YAMLError:
         return False
 

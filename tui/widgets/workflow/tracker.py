@@ -20,10 +20,12 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.core.errors import WorkbenchError
-from tui.core.jobs.queue import Job, JobState
+from tui.core.jobs.queue import Job
 from tui.core.project.records import ModelFile, ProjectScan
 from tui.core.workflow.flow import ModelFlow, flow_of, record_run, start_change
+from tui.core.workflow.artifacts import Artifacts
 from tui.core.workflow.machine import StepState
+from tui.core.workflow.run_result import run_result
 from tui.core.workflow.steps import Status, Step
 from tui.core.workflow.store import WorkflowStore
 
@@ -35,7 +37,7 @@ class StepTracker(Static):
     """Shows `flow` for the model it follows; `key_for(action)` gives the key shown for an action."""
 
     DEFAULT_CSS = """
-    StepTracker { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    StepTracker { height: auto; max-height: 2; padding: 0 1; background: $boost; }
     """
 
     scan: reactive[ProjectScan | None] = reactive(None, always_update=True, init=False)
@@ -62,8 +64,8 @@ class StepTracker(Static):
         self.model: ModelFile | None = None
         self.flow: ModelFlow | None = None
         self._stamp: object = None
-        self._runs: dict[int, tuple[ModelFile, object]] = {}
-        """Test job id -> (model, the artifacts it ran on): step 4 results still to record."""
+        self._runs: dict[int, tuple[ModelFile, Artifacts, Job, Job]] = {}
+        """Test job id -> (model, the artifacts it ran on, the run job, the test job): step 4 results to record."""
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self._poll)
@@ -148,21 +150,16 @@ class StepTracker(Static):
         """A run+test was queued for the followed model: its result goes to step 4 when it ends."""
         flow = self.flow_now()
         if self.model is not None and flow is not None and flow.managed and flow.artifacts is not None:
-            self._runs[jobs[-1].id] = (self.model, flow.artifacts)
-            self._runs[jobs[0].id] = self._runs[jobs[-1].id]
+            self._runs[jobs[-1].id] = (self.model, flow.artifacts, jobs[0], jobs[-1])
 
-    def job_changed(self, job: Job, summary: str) -> None:
-        """Record step 4 once the run (failed) or its test (either way) has ended."""
+    def job_changed(self, job: Job) -> None:
+        """Record step 4 once the test job after the run has ended (skipped, when the run failed)."""
         if not job.finished or job.id not in self._runs or self.scan is None:
             return
-        if job.spec.kind.value == "run" and job.state is JobState.PASSED:
-            return  # the test job says how it ended
-        model, artifacts = self._runs.pop(job.id)
-        self._runs = {key: value for key, value in self._runs.items() if value[0] is not model}
-        passed = job.spec.kind.value == "test" and job.state is JobState.PASSED
-        failing = [rows.test.name for rows in job.failing]
+        model, artifacts, run, test = self._runs.pop(job.id)
+        result = run_result(run, test)
         try:
-            record_run(self.store, self.scan, model, artifacts, passed, summary, failing)
+            record_run(self.store, self.scan, model, artifacts, result.passed, result.summary, result.failing)
         except WorkbenchError as error:
             self.notify(f"The run's result was not recorded: {error}", title="Workflow", severity="warning")
         if self.model is not None and model.path == self.model.path:
@@ -171,7 +168,9 @@ class StepTracker(Static):
     # --- drawing --------------------------------------------------------------------------------
 
     def _draw(self) -> None:
-        self.update(self._text())
+        text = self._text()
+        text.no_wrap, text.overflow = True, "ellipsis"  # two lines at most, whatever the width
+        self.update(text)
 
     def _text(self) -> Text:
         if self.model is None:
@@ -197,7 +196,7 @@ class StepTracker(Static):
             lambda state: state.status is not Status.LOCKED,
             lambda state: state is current,
         )
-        lines = [self._steps_line(flow, words) for words in worded]
+        lines = [self._steps_line(flow, words) for words in worded] + [self._symbols_line(flow)]
         text = next((line for line in lines if line.cell_len <= room), lines[-1])
         if current is None:
             text.append("\n✓ every step approved: " + flow.states[-1].reason, "green")
@@ -217,6 +216,14 @@ class StepTracker(Static):
                 text.append(" · ", "dim")
             word = f" {state.status.value}" if worded(state) else ""
             text.append(f"{state.step.number} {state.step.title} {state.status.symbol}{word}", STYLES[state.status])
+        return text
+
+    def _symbols_line(self, flow: ModelFlow) -> Text:
+        """The narrowest form: each step's name and symbol (the symbols say the state)."""
+        text = Text()
+        for state in flow.states:
+            text.append(f"{state.step.title}{state.status.symbol} ", STYLES[state.status])
+        text.rstrip()
         return text
 
     def on_resize(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tui.core.errors import WorkbenchError
 from tui.core.project.dbt_project import DbtProject
+from tui.core.project.layers import Layer
 from tui.core.project.records import ModelFile, ProjectScan
 from tui.core.warehouse.duckdb_catalog import read_only
 from tui.core.warehouse.query_rows import query_columns
@@ -61,16 +62,32 @@ def test_suggestions(project: DbtProject, scan: ProjectScan, model: ModelFile, c
     found = suggestions(profile, existing, (project.root / "dbt_packages" / "dbt_utils").is_dir())
     keyed = {s.column for s in found if s.test == "unique"} | {c for c, tests in existing.items() if "unique" in tests}
     for column in profile.columns:
+        if _own_key(model.name, column.name):
+            continue
         if column.name.lower().endswith("_id") and column.name.lower() not in {k.lower() for k in keyed if k} and "relationships" not in existing.get(column.name.lower(), []):
             found += _relationship(project, scan, model, compiled_sql, column.name, profile.rows)
     return found
+
+
+LAYER_ORDER = {Layer.STAGING: 0, Layer.INTERMEDIATE: 1, Layer.MARTS: 2}
+
+
+def _own_key(model_name: str, column: str) -> bool:
+    """`decision_id` in stg_decisions is the model's own key, not a reference to another model."""
+    subject = column.lower().removesuffix("_id")
+    return bool(subject) and subject in model_name.lower()
+
+
+def _may_reference(child: ModelFile, parent: ModelFile) -> bool:
+    """A relationship points to the same layer or an earlier one (staging never to a mart)."""
+    return LAYER_ORDER.get(parent.layer, 3) <= LAYER_ORDER.get(child.layer, 3)
 
 
 def _relationship(project: DbtProject, scan: ProjectScan, model: ModelFile, sql: str, column: str, rows: int) -> list[Suggestion]:
     """A `relationships` test to the first parent model whose key is this column and holds every value."""
     for parent in sorted(scan.models, key=lambda m: (not m.name.startswith("dim_"), m.name)):  # dimensions first
         entry = scan.entry_for(parent.name)
-        if parent.name == model.name or entry is None or not entry.primary_key_tested or column.lower() not in {c.lower() for c in entry.column_names}:
+        if parent.name == model.name or not _may_reference(model, parent) or entry is None or not entry.primary_key_tested or column.lower() not in {c.lower() for c in entry.column_names}:
             continue
         data = read_entry_data(project.root / entry.path, parent.name) or {}
         key = next((c for c in data.get("columns") or [] if isinstance(c, dict) and str(c.get("name")).lower() == column.lower()), None)

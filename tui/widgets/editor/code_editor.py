@@ -76,12 +76,24 @@ class CodeEditor(TextArea):
         def control(self) -> CodeEditor:
             return self.editor
 
+    class TypedWhileReadOnly(Message):
+        """A letter was typed into the read-only editor (its pane says why it is read-only)."""
+
+        def __init__(self, editor: CodeEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
     def on_key(self, event: events.Key) -> None:
-        """Escape leaves the editor (tab indents here, so escape is the way out)."""
+        """Escape leaves the editor (tab indents here, so escape is the way out). In a read-only
+        pane a typed letter stays here (a bell): it must not reach the screen as a command key."""
         if event.key == "escape":
             event.prevent_default()
             event.stop()
             self.post_message(self.LeaveRequested(self))
+        elif self.read_only and event.is_printable:
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.TypedWhileReadOnly(self))
     _highlighter: IncrementalHighlighter | None = None
     _lexer: str | None = None
 

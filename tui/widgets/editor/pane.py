@@ -110,6 +110,14 @@ class EditorPane(Vertical):
         self.query_one(".pane-note", Static).update(note or "")
         self.set_class(bool(note), "-noted")
 
+    def on_code_editor_typed_while_read_only(self, event: CodeEditor.TypedWhileReadOnly) -> None:
+        """Say why nothing is typed, and the way out (the letter is no command here)."""
+        event.stop()
+        why = self.lock or (self.buffer.note if self.buffer and self.buffer.note else "this pane cannot be edited")
+        what = "The YAML" if self.id == "yaml-pane" else "This pane"
+        self.app.bell()
+        self.notify(f"{what} is read-only: {why}. esc: back to the tree.", severity="warning", timeout=4)
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Refresh the marker; the event goes on up (the screen re-lints the SQL)."""
         self._refresh_dirty()

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-editor bench-lint bench-dupes bench-jobs install clean
+.PHONY: demo test bench bench-editor bench-lint bench-dupes bench-jobs bench-workflow install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-dupes: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python benchmarks/bench_jobs.py
+
+bench-workflow: $(STAMP)
+	$(BIN)/python benchmarks/bench_workflow.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

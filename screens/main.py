@@ -15,7 +15,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
@@ -57,12 +57,8 @@ from tui.widgets.tree.model_tree import ModelTree
 from tui.widgets.tree.panel import TreePanel
 from tui.widgets.workflow.assist import StepAssist
 from tui.widgets.workflow.tracker import StepTracker
-from tui.core.workflow.artifacts import entry_data_of
-from tui.core.workflow.entry_writer import entry_text_of
-from tui.core.workflow.suggest import Suggestion, with_tests
-from tui.core.workflow.locks import save_refusal, yaml_lock
+from tui.widgets.workspace import ModelWorkspace
 from tui.core.workflow.steps import Step
-from tui.core.buffers import Buffer
 
 NARROW_WIDTH = 110
 SHORT_HEIGHT = 24
@@ -95,7 +91,6 @@ class MainScreen(Screen[None]):
         self.project_linter = project_linter
         self.files = ProjectFiles(project, config.layer_rules(), prefetch)
         self.jobs = JobRunner(project, lambda name: self.scan is not None and self.scan.model_named(name) is not None, warm=warm_jobs)
-        self.assist = StepAssist(project, self.jobs.compile)
         self.open_model: ModelFile | None = None
         self.pending_line: tuple[str, int | None] | None = None
         self.pending_open: str | None = None
@@ -106,24 +101,17 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.files
         yield self.jobs
-        yield self.assist
         yield Header()
         with Horizontal(id="body"):
             yield TreePanel(self.project.name, id="sidebar").data_bind(MainScreen.scan, MainScreen.lint_marks)
-            with Vertical(id="detail"):
-                yield ModelSummary(id="summary").data_bind(MainScreen.scan)
-                yield StepTracker(self.project.root, self._key_for, id="tracker").data_bind(MainScreen.scan)
-                yield EditorArea(self.project.root, self.config.new_entry_file, self.files.echoes, id="editors").data_bind(
-                    MainScreen.scan
-                )
-                yield LintPanel(
-                    self.project, self.config.lint_settings(), self.project_linter, id="lint-panel"
-                ).data_bind(MainScreen.scan)
-                yield SimilarPanel(self.project, self.config.layer_rules(), id="similar").data_bind(MainScreen.scan)
+            yield ModelWorkspace(
+                self.project, self.config, self.project_linter, self.files.echoes, self.jobs.compile, self._key_for, id="detail"
+            ).data_bind(MainScreen.scan)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.editors.save_guard = self._save_refusal
+    @property
+    def workspace(self) -> ModelWorkspace:
+        return self.query_one(ModelWorkspace)
 
     @property
     def tree_panel(self) -> TreePanel:
@@ -131,29 +119,29 @@ class MainScreen(Screen[None]):
 
     @property
     def editors(self) -> EditorArea:
-        return self.query_one(EditorArea)
+        return self.workspace.editors
 
     @property
     def summary(self) -> ModelSummary:
-        return self.query_one(ModelSummary)
+        return self.workspace.summary
 
     @property
     def tracker(self) -> StepTracker:
-        return self.query_one(StepTracker)
+        return self.workspace.tracker
+
+    @property
+    def lint_panel(self) -> LintPanel:
+        return self.workspace.lint_panel
+
+    @property
+    def similar(self) -> SimilarPanel:
+        return self.workspace.similar
 
     def _key_for(self, command_id: str) -> str:
         """The key the user has for a command now (their keymap counts), as the footer shows it."""
         action = next(c.action_name for c in MAIN_COMMANDS if c.id == command_id)
         key = self.config.keys.get(command_id, next(c.keys for c in MAIN_COMMANDS if c.id == command_id)).split(",")[0]
         return self.app.get_key_display(Binding(key.strip(), action))
-
-    @property
-    def lint_panel(self) -> LintPanel:
-        return self.query_one(LintPanel)
-
-    @property
-    def similar(self) -> SimilarPanel:
-        return self.query_one(SimilarPanel)
 
     # --- the project's files ------------------------------------------------------------------
 
@@ -235,8 +223,6 @@ class MainScreen(Screen[None]):
     @on(EditorArea.ModelOpened)
     def model_opened(self, message: EditorArea.ModelOpened) -> None:
         self.open_model = message.model
-        self.summary.subject = message.model
-        self.tracker.follow(message.model)
         if self.pending_line is not None:
             path, line = self.pending_line
             self.pending_line = None
@@ -257,20 +243,10 @@ class MainScreen(Screen[None]):
 
     def _show_in_panes(self, sql_message: str, yaml_message: str) -> None:
         """Messages replace the panes only when no edits would be lost."""
-        if self.editors.unsaved_panes():
-            return
-        self.open_model = None
-        self.tracker.follow(None)
-        self.editors.show_messages(sql_message, yaml_message)
-        self.lint_panel.forget_model()
-        self.similar.forget_model()
+        if self.workspace.show_messages(sql_message, yaml_message):
+            self.open_model = None
 
     # --- editing ------------------------------------------------------------------------------
-
-    @on(EditorArea.SqlChanged)
-    def sql_changed(self, message: EditorArea.SqlChanged) -> None:
-        self.lint_panel.lint_text(message.model, message.text)
-        self.similar.sql_changed(message.model, message.text)
 
     @on(SimilarPanel.CandidateChosen)
     def similar_chosen(self, message: SimilarPanel.CandidateChosen) -> None:
@@ -316,7 +292,7 @@ class MainScreen(Screen[None]):
             if isinstance(screen, JobFollower):
                 screen.follow_job(job)
         self.tracker.job_changed(job)
-        self.assist.job_changed(job)
+        self.workspace.assist.job_changed(job)
         if job.finished and not isinstance(self.app.screen, JobFollower):
             self.notify(job_news(job), title="dbt", severity="information" if job.state is JobState.PASSED else "warning")
 
@@ -349,13 +325,6 @@ class MainScreen(Screen[None]):
 
     # --- the four-step workflow ---------------------------------------------------------------
 
-    @on(StepTracker.FlowRead)
-    def flow_read(self, message: StepTracker.FlowRead) -> None:
-        self.editors.yaml_pane.set_lock(yaml_lock(message.flow))
-
-    def _save_refusal(self, buffer: Buffer, text: str) -> str | None:
-        return save_refusal(self.tracker.flow_now(), buffer, text)
-
     def action_start_change(self) -> None:
         self._not_in_text_field()
         self.notify(self.tracker.start(), title="Workflow")
@@ -385,42 +354,21 @@ class MainScreen(Screen[None]):
 
     def action_docs_scaffold(self) -> None:
         self._not_in_text_field()
-        refusal = self._proposal_refusal(Step.DOCS)
+        refusal = self.workspace.proposal_refusal(self.open_model, Step.DOCS)
         if refusal:
             self.notify(refusal, title="Docs scaffold", severity="warning")
             return
-        self.assist.draft_docs(self.open_model, self.scan)
+        self.workspace.assist.draft_docs(self.open_model, self.scan)
         self.notify(f"Reading the columns of {self.open_model.name} (a dbt compile, then the warehouse)...", title="Docs scaffold")
 
     def action_suggest_tests(self) -> None:
         self._not_in_text_field()
-        refusal = self._proposal_refusal(Step.TESTS)
+        refusal = self.workspace.proposal_refusal(self.open_model, Step.TESTS)
         if refusal:
             self.notify(refusal, title="Suggest tests", severity="warning")
             return
-        self.assist.propose_tests(self.open_model, self.scan)
+        self.workspace.assist.propose_tests(self.open_model, self.scan)
         self.notify(f"Profiling the data of {self.open_model.name} (a dbt compile, then one read-only query)...", title="Suggest tests")
-
-    def _proposal_refusal(self, step: Step) -> str | None:
-        """Why a scaffold or suggestions cannot go into the YAML pane now (None: they can)."""
-        if self.open_model is None or self.scan is None:
-            return "Open a model first."
-        flow = self.tracker.flow_now()
-        locked = flow.locked_reason(step) if flow is not None else None
-        if locked:
-            return f"The {step.title.lower()} of {self.open_model.name} are locked: {locked}."
-        if self.editors.yaml_pane.buffer is None:
-            return "The YAML pane has no entry to fill (see the pane's message)."
-        if self.editors.yaml_pane.dirty:
-            return "Save (ctrl+o) or revert (ctrl+r) the YAML first: what is proposed goes into the YAML pane."
-        return "Already preparing a proposal: wait for it." if self.assist.busy else None
-
-    @on(StepAssist.EntryDrafted)
-    def entry_drafted(self, message: StepAssist.EntryDrafted) -> None:
-        if message.scaffold is None:
-            self.notify(f"No scaffold: {message.problem}", title="Docs scaffold", severity="error", timeout=10)
-        elif self.editors.propose_yaml(message.model, message.scaffold.text):
-            self.notify(" ".join(message.scaffold.notes) + " Edit it, save (ctrl+o), then approve (a).", title="Docs scaffold", timeout=10)
 
     @on(StepAssist.TestsProposed)
     def tests_proposed(self, message: StepAssist.TestsProposed) -> None:
@@ -429,14 +377,8 @@ class MainScreen(Screen[None]):
         elif not message.suggestions:
             self.notify(f"The data of {message.model.name} supports no test the entry lacks.", title="Suggest tests")
         else:
-            self.app.push_screen(SuggestTestsScreen(message.model.name, message.suggestions), lambda chosen: self._add_tests(message.model, chosen))
-
-    def _add_tests(self, model: ModelFile, chosen: list[Suggestion] | None) -> None:
-        if not chosen:
-            return
-        entry = entry_data_of(self.editors.yaml_pane.text) or {"name": model.name}
-        if self.editors.propose_yaml(model, entry_text_of(with_tests(entry, chosen))):
-            self.notify(f"{len(chosen)} test(s) added to the entry. Save (ctrl+o), then approve (a).", title="Suggest tests")
+            picker = SuggestTestsScreen(message.model.name, message.suggestions)
+            self.app.push_screen(picker, lambda chosen: self.workspace.add_tests(message.model, chosen))
 
     # --- lint ---------------------------------------------------------------------------------
 

@@ -187,3 +187,12 @@ def test_a_whole_file_buffer_is_checked_for_the_models_tests_too() -> None:
     flow = _flow(Status.OPEN, Status.LOCKED)
     assert save_refusal(flow, buffer, whole + "        data_tests: [unique]\n") is not None
     assert save_refusal(flow, buffer, whole.replace("description: M", "description: Em")) is None
+
+
+def test_a_warehouse_that_cannot_be_read_is_said_with_the_holder(profiled_db: Path) -> None:
+    from tests.conftest import held_duckdb
+    from tui.core.errors import WorkbenchError
+
+    with held_duckdb(profiled_db) as pid:
+        with pytest.raises(WorkbenchError, match=f"locked by PID {pid}"):
+            profile_model(profiled_db, "select * from facts", COLUMNS)

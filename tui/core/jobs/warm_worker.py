@@ -22,6 +22,7 @@ only; end of input ends the worker.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -117,12 +118,23 @@ class Warm:
         if digest == self.digest and self.manifest is not None:
             return
         started = time.monotonic()
+        gc.unfreeze()  # the last manifest's objects can be collected again once it is dropped
         result = self.runner_class().invoke(["parse", "--quiet", "--no-use-colors", *SKIP_MANIFEST_WRITE])
         self.manifest = result.result if result.success else None
         self.linked.link(self.manifest)
+        _freeze_heap()
         self.problem = "" if result.success else str(result.exception or "dbt parse failed")
         self.digest = digest if result.success else ""
         say("parsed", seconds=round(time.monotonic() - started, 3), ok=result.success, problem=self.problem)
+
+
+def _freeze_heap() -> None:
+    """Move everything alive now out of the garbage collector's sight (gc.freeze). A forked job
+    would otherwise have its collections walk the whole kept manifest, touching every page of it
+    and so copying it: about 0.4 s of a 1.0 s job at 5,000 models. Objects are still freed by
+    reference counting; the next parse unfreezes first."""
+    gc.collect()
+    gc.freeze()
 
 
 def _preload(modules: tuple[str, ...]) -> None:

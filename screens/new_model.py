@@ -79,6 +79,16 @@ class NewModelScreen(ModalScreen["Destination | None"]):
             super().__init__()
             self.index = index
 
+    class FileReady(Message):
+        """The new file's text, its starter SQL read off the UI thread (a warehouse read may wait)."""
+
+        def __init__(self, new: NewModel, columns_said: str, reason: str | None, likely: list[Candidate]) -> None:
+            super().__init__()
+            self.new = new
+            self.columns_said = columns_said
+            self.reason = reason
+            self.likely = likely
+
     class CandidatesFound(Message):
         def __init__(self, name: str, candidates: list[Candidate]) -> None:
             super().__init__()
@@ -105,7 +115,6 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         self.candidates: list[Candidate] = []
         self.source: SourceTable | None = next((t for t in scan.schema.sources if t.qualified == source), None)
         self._suggested = ""
-        self._columns_said = ""
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -287,16 +296,23 @@ class NewModelScreen(ModalScreen["Destination | None"]):
     def _confirm(self, reason: str | None, likely: list[Candidate]) -> None:
         if likely and not reason:
             return  # no reason, no model
-        new = NewModel(self.typed_name, self.draft_layer, self._path(self.typed_name), self._starter_sql())
-        said = self._columns_said
-        self.app.push_screen(ConfirmCreateDialog(new, self.project.root, said), lambda ok: self._create(ok, new, reason, likely))
+        self._prepare_file(self.typed_name, self.draft_layer, self.source, reason, likely)
 
-    def _starter_sql(self) -> str:
-        self._columns_said = ""
-        if self.draft_layer is Layer.STAGING and self.source is not None:
-            columns, self._columns_said = source_columns(self.project, self.source)
-            return staging_sql(self.source, columns)
-        return layered_sql(self.typed_name, [])
+    @work(thread=True, exclusive=True, exit_on_error=False, group="nm-file")
+    def _prepare_file(self, name: str, layer: Layer, source: SourceTable | None, reason: str | None, likely: list[Candidate]) -> None:
+        said = ""
+        if layer is Layer.STAGING and source is not None:
+            columns, said = source_columns(self.project, source)
+            sql = staging_sql(source, columns)
+        else:
+            sql = layered_sql(name, [])
+        self.post_message(self.FileReady(NewModel(name, layer, model_file(self.project, layer, name), sql), said, reason, likely))
+
+    @on(FileReady)
+    def _file_ready(self, message: FileReady) -> None:
+        new, reason, likely = message.new, message.reason, message.likely
+        dialog = ConfirmCreateDialog(new, self.project.root, message.columns_said)
+        self.app.push_screen(dialog, lambda ok: self._create(ok, new, reason, likely))
 
     def _create(self, confirmed: bool | None, new: NewModel, reason: str | None, likely: list[Candidate]) -> None:
         if not confirmed:

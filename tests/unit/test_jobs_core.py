@@ -85,6 +85,8 @@ def test_the_argv_makes_an_empty_selection_an_error_and_logs_json() -> None:
     assert argv[argv.index("--warn-error-options") + 1] == SELECTION_MUST_MATCH
     assert json.loads(SELECTION_MUST_MATCH) == {"error": ["NoNodesForSelectionCriteria"]}
     assert "json" == argv[argv.index("--log-format") + 1]
+    assert "--no-populate-cache" in argv  # a test only reads
+    assert "--no-populate-cache" not in dbt_argv(JobSpec(JobKind.RUN, "stg_cases"), "dbt")
 
 
 def test_node_names_people_know() -> None:

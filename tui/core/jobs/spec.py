@@ -70,4 +70,6 @@ def dbt_argv(spec: JobSpec, dbt: str) -> list[str]:
         argv += ["--select", checked_model_name(spec.model or ""), "--warn-error-options", SELECTION_MUST_MATCH]
     if spec.kind is JobKind.SHOW:
         argv += ["--limit", str(PREVIEW_LIMIT), "--output", "json"]
+    if spec.kind is JobKind.TEST:
+        argv.append("--no-populate-cache")  # a test reads; listing every relation first is ~0.05 s lost
     return argv

@@ -26,6 +26,7 @@ import gc
 import importlib
 import json
 import os
+import select
 import selectors
 import signal
 import sys
@@ -155,11 +156,12 @@ def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests") -> N
     # SIGINT twice: one sent in the moment after the fork, before the grandchild has put back
     # Python's SIGINT handler, is ignored like this process ignores it.
     signals = [(signal.SIGINT, 0.0), (signal.SIGINT, 1.0), (signal.SIGTERM, CANCEL_GRACE_S[0]), (signal.SIGKILL, sum(CANCEL_GRACE_S))]
+    exit_fd = _exit_fd(pid)
     while True:
         ended, status = os.waitpid(pid, os.WNOHANG)
         if ended:
             break
-        for request in requests.ready(_POLL_S):
+        for request in requests.ready(_POLL_S, wake_fd=exit_fd):
             if "cancel" not in request:
                 requests.later.append(request)  # a job asked for meanwhile: its turn comes next
             elif request["cancel"] == job and cancelled_at is None:
@@ -168,8 +170,19 @@ def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests") -> N
             while signals and time.monotonic() - cancelled_at >= signals[0][1]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signals.pop(0)[0])
+    if exit_fd is not None:
+        os.close(exit_fd)
     code = os.waitstatus_to_exitcode(status)
     say("done", job=job, code=code, cancelled=cancelled_at is not None, seconds=round(time.monotonic() - started, 3))
+
+
+def _exit_fd(pid: int) -> int | None:
+    """A descriptor that becomes readable when the grandchild ends (Linux), so its end is answered
+    at once rather than at the next poll (up to 50 ms a job); None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _job_child(warm: Warm, args: list[str]) -> None:
@@ -236,12 +249,25 @@ class Requests:
             return found
         return self.ready(timeout)
 
-    def ready(self, timeout: float) -> list[dict]:
+    def ready(self, timeout: float, wake_fd: int | None = None) -> list[dict]:
+        """The requests that arrive within `timeout`; it returns early when `wake_fd` is readable."""
         if self.closed:
-            time.sleep(timeout)
+            if wake_fd is not None:
+                select.select([wake_fd], [], [], timeout)
+            else:
+                time.sleep(timeout)
             return []
+        if wake_fd is not None:
+            self.selector.register(wake_fd, selectors.EVENT_READ)
+        try:
+            events = self.selector.select(timeout)
+        finally:
+            if wake_fd is not None:
+                self.selector.unregister(wake_fd)
         found = []
-        for _ in self.selector.select(timeout):
+        for key, _ in events:
+            if key.fd != self.fd:
+                continue
             try:
                 data = os.read(self.fd, 65536)
             except BlockingIOError:

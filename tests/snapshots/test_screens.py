@@ -143,3 +143,21 @@ def test_review_docs_step_80x24(snap_compare, demo_project: Path, monkeypatch) -
         await settle(pilot)
 
     assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=review)
+
+
+def test_jobs_screen_empty_80x24(snap_compare, demo_project: Path) -> None:
+    async def open_jobs(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=open_jobs)
+
+
+def test_preview_80x24(snap_compare, built_demo: Path) -> None:
+    async def preview(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)  # the compile job (real dbt), then the first page of rows
+
+    assert snap_compare(open_app(built_demo), terminal_size=(80, 24), run_before=preview)

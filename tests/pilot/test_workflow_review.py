@@ -92,3 +92,16 @@ async def test_requested_changes_keep_the_step_open_with_the_note(demo_project: 
         history = store.load(MODEL).record.history
         assert (history[-1].kind, history[-1].step, history[-1].note) == ("changes_requested", "docs", "describe region's values")
         assert "2 Docs ● open" in str(app.screen.query_one("#tracker", Static).render())
+
+
+async def test_a_scaffold_with_nothing_to_add_leaves_the_yaml_as_it_is(built_demo: Path) -> None:
+    approved_through(built_demo, Step.SQL)
+    app = open_app(built_demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        yaml_pane = app.screen.editors.yaml_pane
+        before = yaml_pane.text
+        await pilot.press("o")
+        await settle(pilot)  # a compile job (real dbt), then the columns read from DuckDB
+        assert not yaml_pane.dirty and yaml_pane.text == before
+        assert any("lists every column the model outputs" in n.message for n in app._notifications)

@@ -134,6 +134,9 @@ class ModelWorkspace(Vertical):
         message.stop()
         if message.scaffold is None:
             self.notify(f"No scaffold: {message.problem}", title="Docs scaffold", severity="error", timeout=10)
+        elif not (message.scaffold.added or message.scaffold.inherited):
+            said = " ".join(message.scaffold.notes[1:])
+            self.notify(f"The entry lists every column the model outputs; nothing to add, the YAML is left as it is. {said}", title="Docs scaffold")
         elif self.editors.propose_yaml(message.model, message.scaffold.text):
             self.notify(" ".join(message.scaffold.notes) + " Edit it, save (ctrl+o), then approve (a).", title="Docs scaffold", timeout=10)
 

@@ -30,8 +30,12 @@ from cases left join decisions on decisions.case_id = cases.case_id
 """
 
 
+def passing(sql: str) -> dict:
+    return {name: found for name, found in passed_through(sql, "duckdb").items() if found.relation}
+
+
 def test_only_columns_taken_unchanged_and_by_the_same_name_pass_through() -> None:
-    traced = passed_through(JOINED, "duckdb")
+    traced = passing(JOINED)
     assert traced == {
         "case_id": PassedThrough("case_id", "stg_cases"),
         "priority": PassedThrough("priority", "stg_cases"),
@@ -52,7 +56,20 @@ def test_only_columns_taken_unchanged_and_by_the_same_name_pass_through() -> Non
     ],
 )
 def test_pass_through_refuses_to_guess(sql: str, expected: dict) -> None:
-    assert passed_through(sql, "duckdb") == expected
+    assert passing(sql) == expected
+
+
+@pytest.mark.parametrize(
+    "sql, column",
+    [
+        ("select * exclude (amount), amount / 100 as amount from stg_pay", "amount"),
+        ("select p.*, upper(o.status) as status from stg_pay p join stg_o o on p.id = o.id", "status"),
+        ("select *, 1 as one from stg_pay", "one"),
+    ],
+)
+def test_a_column_made_beside_a_star_takes_nothing_from_the_star(sql: str, column: str) -> None:
+    scaffold = scaffold_entry("m", [(column, "varchar")], None, passed_through(sql, "duckdb"), {"stg_pay": {column: "From upstream."}})
+    assert yaml.safe_load(scaffold.text)[0]["columns"][0]["description"] == ""
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\x85\u2028\u2029"), max_size=40))
@@ -150,43 +167,89 @@ def test_chosen_tests_go_under_data_tests_of_their_column() -> None:
     assert profile_entry["columns"][0]["data_tests"] == ["unique"]  # the input is left alone
 
 
-def _flow(docs: Status, tests: Status) -> ModelFlow:
-    record = ModelRecord("m", "models/m.sql", "t", "u")
+SCHEMA = "version: 2\nmodels:\n  - name: m\n    description: M\n    columns:\n      - name: a\n        description: A\n"
+ENTRY = "- name: m\n  description: M\n  columns:\n    - name: a\n      description: A\n"
+
+
+def _locked_project(tmp_path: Path, docs: Status, tests: Status, schema: str = SCHEMA) -> tuple[Path, ModelFlow, Buffer]:
+    """A schema file on disk, the flow of its model with the given docs and tests states, and
+    the YAML pane's buffer of the entry as loaded."""
+    from tui.core.files import load_text_file
+    from tui.core.workflow.artifacts import Artifacts, docs_artifact, model_item, tests_artifact, Artifact
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models/s.yml").write_text(schema)
+    item = model_item(schema, "m")
+    artifacts = Artifacts(Artifact(Step.SQL, "0", "", True), docs_artifact(item), tests_artifact(item))
     states = (
         StepState(Step.SQL, Status.APPROVED, ""),
         StepState(Step.DOCS, docs, "Docs unlock after you approve the SQL" if docs is Status.LOCKED else ""),
         StepState(Step.TESTS, tests, "Tests unlock after you approve the docs" if tests is Status.LOCKED else ""),
         StepState(Step.RUN, Status.LOCKED, "The run unlocks after the tests are approved"),
     )
-    return ModelFlow("m", record, states=states)
+    flow = ModelFlow("m", ModelRecord("m", "models/m.sql", "t", "u"), artifacts=artifacts, states=states)
+    loaded = load_text_file(Path("models/s.yml"), tmp_path)
+    return tmp_path, flow, Buffer(PaneKind.ENTRY, "m", Path("models/s.yml"), ENTRY, "yaml", loaded, first_line=3)
 
 
-ENTRY = "- name: m\n  description: M\n  columns:\n    - name: a\n      description: A\n"
-
-
-def test_while_tests_are_locked_a_save_changing_tests_is_refused_and_a_docs_edit_is_not() -> None:
-    buffer = Buffer(PaneKind.ENTRY, "m", Path("models/s.yml"), ENTRY, "yaml")
-    flow = _flow(Status.OPEN, Status.LOCKED)
-    assert save_refusal(flow, buffer, ENTRY.replace("description: A", "description: The A")) is None
-    refused = save_refusal(flow, buffer, ENTRY + "      data_tests:\n        - not_null\n")
+def test_while_tests_are_locked_a_save_changing_tests_is_refused_and_a_docs_edit_is_not(tmp_path: Path) -> None:
+    root, flow, buffer = _locked_project(tmp_path, Status.OPEN, Status.LOCKED)
+    assert save_refusal(root, flow, buffer, ENTRY.replace("description: A", "description: The A")) is None
+    refused = save_refusal(root, flow, buffer, ENTRY + "      data_tests:\n        - not_null\n")
     assert refused.startswith("This save adds or changes tests of m, and tests unlock after you approve the docs")
-    assert save_refusal(_flow(Status.APPROVED, Status.OPEN), buffer, ENTRY + "      data_tests:\n        - not_null\n") is None
 
 
-def test_while_docs_are_locked_the_yaml_is_read_only_and_no_save_goes_through() -> None:
-    buffer = Buffer(PaneKind.NEW_ENTRY, "m", Path("models/m.yml"), ENTRY, "yaml")
-    flow = _flow(Status.LOCKED, Status.LOCKED)
+def test_no_way_of_writing_the_entry_gets_round_the_tests_lock(tmp_path: Path) -> None:
+    root, flow, buffer = _locked_project(tmp_path, Status.OPEN, Status.LOCKED)
+    bare_mapping = "name: m\ndescription: M\ncolumns:\n  - name: a\n    description: A\n    data_tests: [unique]\n"
+    assert save_refusal(root, flow, buffer, bare_mapping) is not None
+    model_level = ENTRY.replace("  description: M\n", "  description: M\n  tests:\n    - dbt_utils.x\n")
+    assert save_refusal(root, flow, buffer, model_level) is not None
+
+
+def test_once_tests_are_open_test_changes_save(tmp_path: Path) -> None:
+    root, flow, buffer = _locked_project(tmp_path, Status.APPROVED, Status.OPEN)
+    assert save_refusal(root, flow, buffer, ENTRY + "      data_tests:\n        - not_null\n") is None
+
+
+def test_while_docs_are_locked_the_yaml_is_read_only_and_no_save_goes_through(tmp_path: Path) -> None:
+    root, flow, buffer = _locked_project(tmp_path, Status.LOCKED, Status.LOCKED)
     assert yaml_lock(flow) == "Docs unlock after you approve the SQL"
-    assert save_refusal(flow, buffer, ENTRY + "#").startswith("The YAML of m is locked: Docs unlock")
-    assert yaml_lock(ModelFlow("m")) is None and save_refusal(ModelFlow("m"), buffer, "x") is None  # unmanaged
+    assert save_refusal(root, flow, buffer, ENTRY + "#").startswith("The YAML of m is locked: Docs unlock")
+    assert yaml_lock(ModelFlow("m")) is None and save_refusal(root, ModelFlow("m"), buffer, "x") is None  # unmanaged
 
 
-def test_a_whole_file_buffer_is_checked_for_the_models_tests_too() -> None:
-    whole = "version: 2\nmodels:\n" + "".join(f"  {line}\n" for line in ENTRY.splitlines())
-    buffer = Buffer(PaneKind.WHOLE_FILE, "m", Path("models/s.yml"), whole, "yaml")
-    flow = _flow(Status.OPEN, Status.LOCKED)
-    assert save_refusal(flow, buffer, whole + "        data_tests: [unique]\n") is not None
-    assert save_refusal(flow, buffer, whole.replace("description: M", "description: Em")) is None
+def test_an_unreadable_workflow_file_locks_everything_after_the_sql(tmp_path: Path) -> None:
+    from tui.core.workflow.store import StateUnreadable
+
+    flow = ModelFlow("m", problem=StateUnreadable(Path(".dbt-workbench/workflow/m.json"), "not valid JSON"))
+    assert flow.locked_reason(Step.SQL) is None
+    assert "its workflow file cannot be read (not valid JSON)" in flow.locked_reason(Step.RUN)
+    assert yaml_lock(flow) is not None
+
+
+def test_entries_with_anchors_and_aliases_are_read_as_dbt_reads_them(tmp_path: Path) -> None:
+    from tui.core.workflow.artifacts import read_entry_data
+
+    path = tmp_path / "s.yml"
+    path.write_text("version: 2\nx-tests: &nn [not_null]\nmodels:\n  - name: m\n    columns:\n      - name: a\n        data_tests: *nn\n")
+    assert read_entry_data(path, "m") == {"name": "m", "columns": [{"name": "a", "data_tests": ["not_null"]}]}
+
+
+def test_keys_of_mixed_types_hash_and_show() -> None:
+    from tui.core.workflow.artifacts import docs_artifact
+
+    artifact = docs_artifact({"name": "m", "meta": {True: 1, "owner": "x", None: 2}})
+    assert artifact.exists and "owner: x" in artifact.text
+
+
+def test_suggested_tests_go_under_the_key_the_entry_already_uses() -> None:
+    from tui.core.workflow.suggest import Suggestion
+
+    entry = {"name": "m", "tests": ["x"], "columns": [{"name": "a", "tests": ["unique"]}]}
+    result = with_tests(entry, [Suggestion("a", "not_null", ""), Suggestion(None, "y", "")])
+    assert result["columns"][0] == {"name": "a", "tests": ["unique", "not_null"]} and result["tests"] == ["x", "y"]
+    assert "data_tests" not in result
 
 
 def test_a_warehouse_that_cannot_be_read_is_said_with_the_holder(profiled_db: Path) -> None:

@@ -342,3 +342,24 @@ def test_a_deleted_model_file_is_said_not_crashed_on(demo: Path) -> None:
     flow = flow_of(WorkflowStore(demo), scan, model)
     assert flow.managed and "not on disk any more" in flow.artifact_problem
     assert flow.locked_reason(Step.RUN) is not None
+
+
+def test_a_pass_of_files_changed_while_the_job_waited_completes_nothing(demo: Path) -> None:
+    through_tests(demo)
+    scan, model = scanned(demo)
+    ran_on = flow_of(WorkflowStore(demo), scan, model).artifacts
+    edit(demo / "models/staging/stg_cases.sql", "select", "select distinct")  # saved while the run waited
+    record_run(WorkflowStore(demo), scan, model, ran_on, True, "built; tests: 5 pass")
+    record = WorkflowStore(demo).load(MODEL).record
+    assert record.last_run.passed and Step.RUN not in record.approvals
+
+
+def test_starting_over_never_replaces_a_file_that_reads_again(demo: Path) -> None:
+    from tui.core.errors import WorkbenchError
+    from tui.core.workflow.record import ModelRecord
+
+    started(demo)
+    store = WorkflowStore(demo)
+    with pytest.raises(WorkbenchError, match="readable again"):
+        store.start_over(MODEL, ModelRecord(MODEL, "x.sql", "t", "u"))
+    assert store.load(MODEL).record.path == "models/staging/stg_cases.sql"

@@ -196,17 +196,33 @@ def _save_entry(root: Path, buffer: Buffer, text: str, overwrite_external: bool)
     if not unchanged and not overwrite_external:
         raise FileChangedOnDisk(buffer.path, current)
     if current is None:
-        create_text_file(buffer.path, add_entry(None, buffer.model_name, text), root)
+        create_text_file(buffer.path, _splice(None, buffer, text), root)
     else:
-        raw = _utf8_or_refuse(current, buffer.path)
-        has_entry = entry_text(raw, buffer.model_name) is not None
-        new_raw = replace_entry(raw, buffer.model_name, text) if has_entry else add_entry(raw, buffer.model_name, text)
+        new_raw = _splice(current, buffer, text)
         check_writable(target)
         atomic_write_bytes(target, new_raw.encode("utf-8"))
     loaded = load_text_file(buffer.path, root)
     shown = entry_text(loaded.text, buffer.model_name) or text
     first_line = entry_line(loaded.text, buffer.model_name)
     return Buffer(PaneKind.ENTRY, buffer.model_name, buffer.path, shown, "yaml", loaded, first_line=first_line)
+
+
+def _splice(current: bytes | None, buffer: Buffer, text: str) -> str:
+    """The schema file's whole text with the entry put in (replaced, or added when it has none)."""
+    if current is None:
+        return add_entry(None, buffer.model_name, text)
+    raw = _utf8_or_refuse(current, buffer.path)
+    has_entry = entry_text(raw, buffer.model_name) is not None
+    return replace_entry(raw, buffer.model_name, text) if has_entry else add_entry(raw, buffer.model_name, text)
+
+
+def text_after_save(root: Path, buffer: Buffer, text: str) -> str:
+    """The whole file as saving `text` would leave it, nothing written (what a save would
+    change can be checked first); raises the WorkbenchError the save would."""
+    text = restore_line_breaks(text, buffer.text)
+    if buffer.kind in (PaneKind.SQL, PaneKind.WHOLE_FILE):
+        return text
+    return _splice(current_bytes(resolve_inside(buffer.path, root)), buffer, text)
 
 
 def _utf8_or_refuse(current: bytes, path: Path) -> str:

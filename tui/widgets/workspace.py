@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
 
-from tui.core.buffers import Buffer
+from tui.core.buffers import Buffer, PaneKind
 from tui.core.config import WorkbenchConfig
 from tui.core.jobs.queue import Job
 from tui.core.lint.child import ProjectLinter
@@ -113,7 +113,7 @@ class ModelWorkspace(Vertical):
         self.editors.yaml_pane.set_lock(yaml_lock(message.flow))
 
     def _save_refusal(self, buffer: Buffer, text: str) -> str | None:
-        return save_refusal(self.tracker.flow_now(), buffer, text)
+        return save_refusal(self.project.root, self.tracker.flow_now(), buffer, text)
 
     def proposal_refusal(self, model: ModelFile | None, step: Step) -> str | None:
         """Why a scaffold (step 2) or suggestions (step 3) cannot go into the YAML pane now."""
@@ -123,8 +123,9 @@ class ModelWorkspace(Vertical):
         locked = flow.locked_reason(step) if flow is not None else None
         if locked:
             return f"The {step.title.lower()} of {model.name} are locked: {locked}."
-        if self.editors.yaml_pane.buffer is None:
-            return "The YAML pane has no entry to fill (see the pane's message)."
+        buffer = self.editors.yaml_pane.buffer
+        if buffer is None or buffer.kind not in (PaneKind.ENTRY, PaneKind.NEW_ENTRY):
+            return "The YAML pane shows no entry of this model to fill (see the pane's message): nothing is proposed."
         if self.editors.yaml_pane.dirty:
             return "Save (ctrl+o) or revert (ctrl+r) the YAML first: what is proposed goes into the YAML pane."
         return "Already preparing a proposal: wait for it." if self.assist.busy else None

@@ -80,11 +80,15 @@ def _sql_artifact(root: Path, model: ModelFile) -> Artifact:
 
 
 def read_entry_data(schema_path: Path, model_name: str) -> dict[str, Any] | None:
-    """The model's entry in one schema file as data (None when the file holds none)."""
+    """The model's entry in one schema file as data (None when the file holds none): read from
+    the whole file as dbt reads it (anchors and aliases resolved), else from the entry's lines."""
     data = current_bytes(schema_path)
     if data is None:
         return None
     text, _ = decode_text(data)
+    whole = model_item(text, model_name)
+    if whole is not None:
+        return whole
     try:
         shown = entry_text(text, model_name)
     except WorkbenchError:
@@ -92,6 +96,19 @@ def read_entry_data(schema_path: Path, model_name: str) -> dict[str, Any] | None
     if shown is None:
         return None
     return entry_data_of(shown)
+
+
+def model_item(file_text: str, model_name: str) -> dict[str, Any] | None:
+    """The `models:` item named `model_name` in a whole schema file's text (None: none, or not YAML)."""
+    try:
+        loaded = yaml.load(file_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    models = loaded.get("models") if isinstance(loaded, dict) else None
+    for item in models if isinstance(models, list) else ():
+        if isinstance(item, dict) and item.get("name") == model_name:
+            return item
+    return None
 
 
 def entry_data_of(shown_entry: str) -> dict[str, Any] | None:
@@ -147,19 +164,28 @@ def docs_artifact(entry: dict[str, Any] | None, where: str = "") -> Artifact:
     if entry is None:
         return Artifact(Step.DOCS, digest_text(NO_ENTRY), NO_ENTRY, False, where)
     part = docs_part(entry)
-    return Artifact(Step.DOCS, _digest_data(part), _as_yaml(part), True, where)
+    return Artifact(Step.DOCS, _digest_data(part), _as_yaml(_keys_as_text(part)), True, where)
 
 
 def tests_artifact(entry: dict[str, Any] | None, where: str = "") -> Artifact:
     part = tests_part(entry) if entry is not None else {}
     if not part:
         return Artifact(Step.TESTS, digest_text(NO_TESTS), NO_TESTS, False, where)
-    return Artifact(Step.TESTS, _digest_data(part), _as_yaml(part), True, where)
+    return Artifact(Step.TESTS, _digest_data(part), _as_yaml(_keys_as_text(part)), True, where)
 
 
 def _digest_data(data: Any) -> str:
     """Key order and layout do not count: the same entry written another way hashes the same."""
-    return digest_text(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")))
+    return digest_text(json.dumps(_keys_as_text(data), sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")))
+
+
+def _keys_as_text(data: Any) -> Any:
+    """YAML 1.1 gives keys of any type (`on:` is True): as text, so they sort and hash."""
+    if isinstance(data, dict):
+        return {str(key): _keys_as_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_keys_as_text(item) for item in data]
+    return data
 
 
 def _as_yaml(data: Any) -> str:

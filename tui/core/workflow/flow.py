@@ -50,7 +50,11 @@ class ModelFlow:
         return bool(self.states) and all(state.status is Status.APPROVED for state in self.states)
 
     def locked_reason(self, step: Step) -> str | None:
-        """Why `step` is locked for this model, or None (unmanaged models have no locks)."""
+        """Why `step` is locked for this model, or None (unmanaged models have no locks). A
+        workflow file that cannot be read locks every step after the SQL: it is not overwritten
+        and not ignored."""
+        if self.problem is not None:
+            return None if step is Step.SQL else f"its workflow file cannot be read ({self.problem.reason}); start again (w) to keep it aside"
         state = self.state_of(step)
         if not self.managed:
             return None
@@ -153,7 +157,8 @@ def record_run(
         approvals = dict(record.approvals)
         approvals.pop(Step.RUN, None)
         states = step_states(record, ran_on)
-        if passed and all(s.status is Status.APPROVED for s in states[:3]):
+        unchanged = read_artifacts(store.root, model, scan).digests() == ran_on.digests()
+        if passed and unchanged and all(s.status is Status.APPROVED for s in states[:3]):
             approvals[Step.RUN] = Approval(Step.RUN, run_digest(ran_on), ran_on.digests(), user, at, "", summary).sealed(model.name)
         kind = "run_passed" if passed else "run_failed"
         return replace(record, approvals=approvals, last_run=run).with_event(HistoryEvent(kind, at, user, Step.RUN.value, summary))

@@ -20,7 +20,8 @@ MAX_DEPTH = 20
 class PassedThrough:
     column: str
     relation: str
-    """The upstream relation's name (its last part, lower case: a model's alias is its name)."""
+    """The upstream relation's name (its last part, lower case: a model's alias is its name);
+    empty for a column named in the select that does not pass (so a `*` beside it is not used)."""
 
 
 def passed_through(sql: str, dialect: str | None = None) -> dict[str, PassedThrough]:
@@ -64,7 +65,12 @@ def _trace_select(select: exp.Select, ctes: dict[str, exp.Expression], depth: in
         return {}
     sources = _sources(select)
     traced: dict[str, PassedThrough] = {}
+    blocked: dict[str, bool] = {}
     for projection in select.expressions:
+        star = projection.this if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star) else projection
+        if isinstance(star, exp.Star):
+            for excepted in (star.args.get("except") or star.args.get("exclude") or []) + (star.args.get("replace") or []):
+                blocked[(excepted.alias_or_name or "").lower()] = True
         if isinstance(projection, exp.Star):
             if len(sources) == 1:
                 traced.update(_everything_from(next(iter(sources.values())), ctes, depth))
@@ -75,9 +81,10 @@ def _trace_select(select: exp.Select, ctes: dict[str, exp.Expression], depth: in
                 traced.update(_everything_from(source, ctes, depth))
             continue
         column = projection.this if isinstance(projection, exp.Alias) else projection
+        name = (projection.alias_or_name or "").lower()
+        blocked[name] = True  # named here: never taken from a `*` beside it
         if not isinstance(column, exp.Column) or not isinstance(column.this, exp.Identifier):
             continue
-        name = projection.alias_or_name.lower()
         if column.name.lower() != name:
             continue  # renamed: its meaning may differ
         source = sources.get(column.table.lower()) if column.table else (next(iter(sources.values())) if len(sources) == 1 else None)
@@ -85,6 +92,9 @@ def _trace_select(select: exp.Select, ctes: dict[str, exp.Expression], depth: in
             found = _column_from(source, name, ctes, depth)
             if found is not None:
                 traced[name] = found
+                blocked.pop(name, None)
+    for name in blocked:
+        traced.setdefault(name, PassedThrough(name, ""))  # no relation: it does not pass through
     return traced
 
 
@@ -108,6 +118,6 @@ def _column_from(source: exp.Expression, name: str, ctes: dict[str, exp.Expressi
         return None
     inner = _trace_select(cte, ctes, depth + 1)
     if name in inner:
-        return inner[name]
+        return inner[name] if inner[name].relation else None
     star = inner.get("*")
     return PassedThrough(name, star.relation) if star is not None else None

@@ -70,7 +70,7 @@ def _inherited(name: str, passed: Mapping[str, PassedThrough], upstream: Upstrea
     star = passed.get("*")
     if source is None and star is not None:
         source = PassedThrough(name.lower(), star.relation)
-    if source is None:
+    if source is None or not source.relation:
         return "", "new here (computed, renamed or joined): describe it"
     text = (upstream.get(source.relation) or {}).get(name.lower(), "")
     if not text:

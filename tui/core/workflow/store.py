@@ -103,7 +103,9 @@ class WorkflowStore:
         with self._locked():
             path = self.path_of(model)
             backup = None
-            if path.exists() and self.load(model).problem is not None:
+            if path.exists() and self.load(model).problem is None:
+                raise WorkbenchError(f"{model}'s workflow file is readable again (another instance wrote it): nothing was replaced")
+            if path.exists():
                 backup = path.with_name(f"{model}.json.unreadable-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
                 os.replace(path, backup)
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -157,16 +157,23 @@ def with_tests(entry: Mapping[str, Any], chosen: Sequence[Suggestion]) -> dict[s
     columns = [dict(c) if isinstance(c, dict) else c for c in result.get("columns") or []]
     for suggestion in chosen:
         if suggestion.column is None:
-            result["data_tests"] = [*(result.get("data_tests") or []), suggestion.test]
+            key = _test_key(result)
+            result[key] = [*(result.get(key) or []), suggestion.test]
             continue
         column = next((c for c in columns if isinstance(c, dict) and str(c.get("name")).lower() == suggestion.column.lower()), None)
         if column is None:
             column = {"name": suggestion.column}
             columns.append(column)
-        column["data_tests"] = [*(column.get("data_tests") or []), suggestion.test]
+        key = _test_key(column)
+        column[key] = [*(column.get(key) or []), suggestion.test]
     if columns:
         result["columns"] = columns
     return result
+
+
+def _test_key(node: Mapping[str, Any]) -> str:
+    """`tests:` where the node uses it already (dbt refuses both keys on one node), else `data_tests:`."""
+    return "tests" if "tests" in node and "data_tests" not in node else "data_tests"
 
 
 def test_names(tests: Sequence[Any]) -> list[str]:

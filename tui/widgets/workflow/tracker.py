@@ -64,6 +64,8 @@ class StepTracker(Static):
         self.model: ModelFile | None = None
         self.flow: ModelFlow | None = None
         self._stamp: object = None
+        self._reading = 0
+        """Each reading asked for is numbered: a slower, older one arriving late is dropped."""
         self._runs: dict[int, tuple[ModelFile, Artifacts, Job, Job]] = {}
         """Test job id -> (model, the artifacts it ran on, the run job, the test job): step 4 results to record."""
 
@@ -87,17 +89,18 @@ class StepTracker(Static):
             self.post_message(self.FlowRead(None, None))
             return
         self._stamp = self._file_stamp(self.model.name)
-        self._read(self.scan, self.model, self._stamp)
+        self._reading += 1
+        self._read(self.scan, self.model, self._reading)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="workflow-read")
-    def _read(self, scan: ProjectScan, model: ModelFile, stamp: object) -> None:
-        self.post_message(self._Read(model, flow_of(self.store, scan, model), stamp))
+    def _read(self, scan: ProjectScan, model: ModelFile, reading: int) -> None:
+        self.post_message(self._Read(model, flow_of(self.store, scan, model), reading))
 
     @on(_Read)
     def _got(self, message: _Read) -> None:
         message.stop()
-        if self.model is None or message.model.path != self.model.path:
-            return
+        if self.model is None or message.model.path != self.model.path or message.stamp != self._reading:
+            return  # another model's, or an older reading than the last one asked for
         self.flow = message.flow
         self._draw()
         self.post_message(self.FlowRead(message.model, message.flow))
@@ -142,9 +145,7 @@ class StepTracker(Static):
     def run_refusal(self) -> str | None:
         """Why the run is refused for the followed model now (None: run it)."""
         flow = self.flow_now()
-        if flow is None or not flow.managed:
-            return None
-        return flow.locked_reason(Step.RUN)
+        return flow.locked_reason(Step.RUN) if flow is not None else None
 
     def ran(self, jobs: Sequence[Job]) -> None:
         """A run+test was queued for the followed model: its result goes to step 4 when it ends."""

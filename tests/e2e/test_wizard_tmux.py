@@ -26,8 +26,10 @@ REASON = "decisions arrive from a second export"
 
 
 def _clean_env(home: Path | None = None) -> dict[str, str]:
-    """The environment without TMUX (we are not nesting) and, when given, with its own HOME."""
-    env = {key: value for key, value in os.environ.items() if key not in ("TMUX", "TMUX_PANE", "DBT_PROFILES_DIR")}
+    """The environment without TMUX (we are not nesting) nor a terminal size, and, when given,
+    with its own HOME."""
+    # COLUMNS and LINES (set by other tests in this process) would override the pane's size
+    env = {key: value for key, value in os.environ.items() if key not in ("TMUX", "TMUX_PANE", "DBT_PROFILES_DIR", "COLUMNS", "LINES")}
     if home is not None:
         env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"))
     return env
@@ -53,6 +55,8 @@ class TmuxApp:
         # a shell around the app writes its exit status (tmux 3.3 may leave it unread: pane_dead_status empty)
         wrapped = ["sh", "-c", '"$@"; echo $? > "$0"', str(exit_file), *command]
         self.tmux("new-session", "-d", "-s", "wizard", "-x", str(width), "-y", str(height), *wrapped)
+        # and again: on a loaded machine the pane was seen at tmux's default 80x24 (the app gets a SIGWINCH)
+        self.tmux("resize-window", "-t", "wizard", "-x", str(width), "-y", str(height))
         self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
         self.last_screen = ""
 

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
 from tui.bindings import bindings_for
-from tui.core.commands import APP_COMMANDS, Command
+from tui.core.commands import APP_COMMANDS, Command, unsafe_key_warnings
 from tui.core.config import WorkbenchConfig, load_config
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.project.dbt_project import load_project
@@ -46,6 +46,8 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
+        for warning in unsafe_key_warnings(self.config.keys):
+            self.notify(warning, title="Keys", severity="warning", timeout=12)
         self.title = f"dbt-workbench · {self.project.name}"
         self.sub_title = self.project.connection.describe()
         self.push_screen(MainScreen(self.project, self.config, self.prefetch, self.project_linter, self.warm_jobs))

@@ -303,3 +303,11 @@ async def test_empty_project_says_where_models_go(tmp_path: Path) -> None:
         assert tree_labels(app.screen.query_one(ModelTree)) == []
         assert "No models yet under transform" in str(app.screen.query_one(ModelSummary).content)
         assert app.sub_title == "no profile"
+
+
+async def test_a_keymap_binding_a_key_tmux_takes_is_warned_about(demo_project: Path) -> None:
+    (demo_project / "dbt-workbench.yml").write_text("keys:\n  save: ctrl+s\n")
+    app = open_app(demo_project)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any(n.message.startswith("keys.save: ctrl+s may never reach the workbench") for n in app._notifications)

@@ -42,6 +42,30 @@ class Command:
         return self.action.split(".", 1)[1]
 
 
+UNSAFE_KEYS: Mapping[str, str] = {
+    "ctrl+s": "flow control: many terminals stop output on it (XOFF)",
+    "ctrl+q": "flow control: many terminals resume output on it (XON)",
+    "ctrl+h": "terminals send it for backspace",
+    "ctrl+i": "terminals send it for tab",
+    "ctrl+m": "terminals send it for enter",
+    "ctrl+j": "terminals send it as a line feed (enter in some)",
+    "ctrl+enter": "most terminals send plain enter for it",
+    "ctrl+b": "tmux's prefix key: tmux keeps it",
+}
+"""Keys a terminal, SSH or tmux swallows or aliases, with why: no default uses them, and a user
+keymap that binds one gets a warning naming the key."""
+
+
+def unsafe_key_warnings(overrides: Mapping[str, str]) -> list[str]:
+    """One sentence per key of the user's keymap that may never reach the app."""
+    warnings = []
+    for command_id, keys in overrides.items():
+        for key in (k.strip().lower() for k in keys.split(",")):
+            if key in UNSAFE_KEYS:
+                warnings.append(f"keys.{command_id}: {key} may never reach the workbench ({UNSAFE_KEYS[key]}).")
+    return warnings
+
+
 APP_COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark,f1", "app.help", "Help", "List every key and what it does"),
     Command("quit", "q", "app.quit", "Quit", "Leave dbt-workbench"),

@@ -259,3 +259,15 @@ def test_a_warehouse_that_cannot_be_read_is_said_with_the_holder(profiled_db: Pa
     with held_duckdb(profiled_db) as pid:
         with pytest.raises(WorkbenchError, match=f"locked by PID {pid}"):
             profile_model(profiled_db, "select * from facts", COLUMNS)
+
+
+def test_a_whole_file_pane_cannot_change_another_models_locked_entry(tmp_path: Path) -> None:
+    other = "  - name: b\n    description: B\n    columns:\n      - name: x\n        data_tests: [unique]\n"
+    root, flow_b, _ = _locked_project(tmp_path, Status.LOCKED, Status.LOCKED, SCHEMA + other)
+    flow_b = ModelFlow("b", flow_b.record, artifacts=flow_b.artifacts, states=flow_b.states)
+    whole = (tmp_path / "models/s.yml").read_text()
+    buffer = Buffer(PaneKind.WHOLE_FILE, "m", Path("models/s.yml"), whole, "yaml")
+    flows = {"b": flow_b}.get
+    refused = save_refusal(root, ModelFlow("m"), buffer, whole.replace("description: B", "description: Bee"), flows)
+    assert refused == "This save changes the docs of b, which are locked: Docs unlock after you approve the SQL."
+    assert save_refusal(root, ModelFlow("m"), buffer, whole.replace("description: M", "description: Em"), flows) is None

@@ -113,7 +113,7 @@ class ModelWorkspace(Vertical):
         self.editors.yaml_pane.set_lock(yaml_lock(message.flow))
 
     def _save_refusal(self, buffer: Buffer, text: str) -> str | None:
-        return save_refusal(self.project.root, self.tracker.flow_now(), buffer, text)
+        return save_refusal(self.project.root, self.tracker.flow_now(), buffer, text, self.tracker.flow_of_model)
 
     def proposal_refusal(self, model: ModelFile | None, step: Step) -> str | None:
         """Why a scaffold (step 2) or suggestions (step 3) cannot go into the YAML pane now."""

@@ -10,10 +10,13 @@ The run's lock is asked of the flow (`locked_reason(Step.RUN)`) by every route t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
+
+import yaml
 
 from tui.core.buffers import Buffer, PaneKind, text_after_save
 from tui.core.errors import WorkbenchError
-from tui.core.workflow.artifacts import model_item, tests_artifact
+from tui.core.workflow.artifacts import docs_artifact, model_item, tests_artifact
 from tui.core.workflow.flow import ModelFlow
 from tui.core.workflow.steps import Step
 
@@ -28,10 +31,20 @@ def yaml_lock(flow: ModelFlow | None) -> str | None:
     return flow.locked_reason(Step.DOCS) if _guarded(flow) else None
 
 
-def save_refusal(root: Path, flow: ModelFlow | None, buffer: Buffer, new_text: str) -> str | None:
-    """Why saving `new_text` over `buffer` is refused by the workflow (None: save it)."""
-    if not _guarded(flow) or buffer.kind in (PaneKind.SQL, PaneKind.READ_ONLY) or buffer.model_name != flow.model:
+def save_refusal(
+    root: Path, flow: ModelFlow | None, buffer: Buffer, new_text: str, flow_for: Callable[[str], ModelFlow | None] | None = None,
+) -> str | None:
+    """Why saving `new_text` over `buffer` is refused by the workflow (None: save it). A whole
+    schema file in the pane may hold other models' entries: `flow_for` gives their flows."""
+    if buffer.kind in (PaneKind.SQL, PaneKind.READ_ONLY):
         return None
+    own = _own_refusal(root, flow, buffer, new_text) if _guarded(flow) and buffer.model_name == flow.model else None
+    if own is None and buffer.kind is PaneKind.WHOLE_FILE and flow_for is not None:
+        return _others_refusal(buffer, new_text, flow_for)
+    return own
+
+
+def _own_refusal(root: Path, flow: ModelFlow, buffer: Buffer, new_text: str) -> str | None:
     docs_locked = flow.locked_reason(Step.DOCS)
     if docs_locked:
         return f"The YAML of {flow.model} is locked: {docs_locked}."
@@ -48,6 +61,31 @@ def save_refusal(root: Path, flow: ModelFlow | None, buffer: Buffer, new_text: s
     if tests_artifact(item).digest != flow.artifacts.tests.digest:
         return f"This save adds or changes tests of {flow.model}, and {_lower_first(tests_locked)}. Save the docs without the test changes."
     return None
+
+
+def _others_refusal(buffer: Buffer, new_text: str, flow_for: Callable[[str], ModelFlow | None]) -> str | None:
+    """A whole-file save must not change the docs or tests of another model while they are locked."""
+    before, after = _items(buffer.text), _items(new_text)
+    for name in sorted(set(before) | set(after)):
+        other = None if name == buffer.model_name else flow_for(name)
+        if not _guarded(other):
+            continue
+        old, new = before.get(name), after.get(name)
+        for step, artifact in ((Step.DOCS, docs_artifact), (Step.TESTS, tests_artifact)):
+            locked = other.locked_reason(step)
+            if locked and artifact(old).digest != artifact(new).digest:
+                return f"This save changes the {step.title.lower()} of {name}, which are locked: {locked}."
+    return None
+
+
+def _items(file_text: str) -> dict[str, dict]:
+    """Every `models:` item of a schema file's text by name ({} when it is not YAML)."""
+    try:
+        loaded = yaml.load(file_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return {}
+    models = loaded.get("models") if isinstance(loaded, dict) else None
+    return {str(i["name"]): i for i in models if isinstance(i, dict) and "name" in i} if isinstance(models, list) else {}
 
 
 def _lower_first(text: str) -> str:

@@ -142,6 +142,13 @@ class StepTracker(Static):
             return self.flow if self.flow is not None and not self.flow.managed else ModelFlow(self.model.name)
         return flow_of(self.store, self.scan, self.model)
 
+    def flow_of_model(self, name: str) -> ModelFlow | None:
+        """Any model's flow, read now (None: not in the workflow, or not in the project)."""
+        model = self.scan.model_named(name) if self.scan is not None else None
+        if model is None or name not in self.store.managed():
+            return None
+        return flow_of(self.store, self.scan, model)
+
     def run_refusal(self) -> str | None:
         """Why the run is refused for the followed model now (None: run it)."""
         flow = self.flow_now()

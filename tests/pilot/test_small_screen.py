@@ -117,3 +117,16 @@ async def test_a_model_on_one_huge_line_opens_cut_and_read_only(demo_project: Pa
         assert [f.rule for f in findings if f.rule == "not_checked"] == ["not_checked"]
         assert "too large to parse" in next(f.message for f in findings if f.rule == "not_checked")
     assert target.read_text() == text
+
+
+async def test_no_color_draws_in_greys_only(demo_project: Path, monkeypatch) -> None:
+    import re
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = open_app(demo_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        svg = app.export_screenshot()
+    colours = set(re.findall(r"(?:fill|color):\s*(#[0-9a-fA-F]{6})", svg))
+    tinted = [c for c in colours if max(int(c[i:i + 2], 16) for i in (1, 3, 5)) - min(int(c[i:i + 2], 16) for i in (1, 3, 5)) > 8]
+    assert colours and not tinted

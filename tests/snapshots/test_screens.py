@@ -161,3 +161,10 @@ def test_preview_80x24(snap_compare, built_demo: Path) -> None:
         await settle(pilot)  # the compile job (real dbt), then the first page of rows
 
     assert snap_compare(open_app(built_demo), terminal_size=(80, 24), run_before=preview)
+
+
+def test_no_color_main_screen_80x24(snap_compare, demo_project: Path, monkeypatch) -> None:
+    """NO_COLOR: the screen in shades of grey; states stay readable by their symbols and words."""
+    _docs_step_open(demo_project, monkeypatch)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=wait_for_scan)

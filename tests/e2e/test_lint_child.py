@@ -85,7 +85,8 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("ending", ["terminal closed", "quit"])
 def test_no_lint_child_outlives_the_app(big_project: Path, ending: str) -> None:
     session = f"wb-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", str(BIN), str(big_project)],
+    tmux = ["tmux", "-L", f"wb-lint-{session}", "-f", "/dev/null"]  # a server of its own: no other session meets it
+    subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "36", str(BIN), str(big_project)],
                    check=True)
     try:
         linting = lambda: {pid: cmd for pid, cmd in processes_mentioning(str(big_project)).items() if " lint " in cmd}
@@ -93,12 +94,12 @@ def test_no_lint_child_outlives_the_app(big_project: Path, ending: str) -> None:
         children = linting()
         app_pids = [pid for pid, cmd in processes_mentioning(str(big_project)).items() if pid not in children]
         if ending == "terminal closed":
-            subprocess.run(["tmux", "kill-session", "-t", session], check=True)  # the app gets SIGHUP
+            subprocess.run([*tmux, "kill-session", "-t", session], check=True)  # the app gets SIGHUP
         else:
-            subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+            subprocess.run([*tmux, "send-keys", "-t", session, "q"], check=True)
         assert wait_until(lambda: not processes_mentioning(str(big_project)), timeout=30), processes_mentioning(
             str(big_project)
         )
         assert app_pids and children  # both were there, and both are gone
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)

@@ -57,19 +57,26 @@ def test_models_json_on_the_built_demo_uses_the_manifest(built_demo: Path) -> No
 
 
 class Terminal:
-    """A tmux session running one command; read with screen(), type with keys()."""
+    """A tmux session running one command, on a tmux server of its own (`-L`, no config file: a
+    user's sessions, or another test's, never meet it); read with screen(), type with keys()."""
 
     def __init__(self, command: list[str], width: int, height: int) -> None:
         self.name = f"wb-{uuid.uuid4().hex[:8]}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), *command], check=True)
+        self.socket = f"wb-term-{uuid.uuid4().hex[:8]}"
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), *command, check=True)
+        self.tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
+
+    def tmux(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        env = {key: value for key, value in os.environ.items() if key not in ("TMUX", "TMUX_PANE")}
+        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True,
+                              env=env, check=check, timeout=30)
 
     def screen(self) -> str:
-        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
-        return result.stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name).stdout
 
     def keys(self, *keys: str) -> None:
         """One send-keys call; "-l", "text" sends the text literally."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys, check=True)
 
     def wait_for(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -81,10 +88,10 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return self.tmux("has-session", "-t", self.name).returncode == 0
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        self.tmux("kill-server")
 
 
 @pytest.fixture
@@ -241,7 +248,7 @@ def test_a_hang_up_during_the_demo_build_ends_dbt(hang_up: str, tmp_path: Path, 
     (target / "models").mkdir(parents=True)
     (target / "models" / "zz_holds_the_database.py").write_text(HOLDS_THE_DATABASE)
     term = terminal_factory([str(BIN), "demo", str(target), "--overwrite"], 160, 30)
-    shown = subprocess.run(["tmux", "display", "-p", "-t", term.name, "#{pane_pid}"], capture_output=True, text=True)
+    shown = term.tmux("display", "-p", "-t", term.name, "#{pane_pid}")
     workbench = int(shown.stdout)
     term.wait_for("START python table model main.zz_holds_the_database", timeout=60)
     database = target / "demo.duckdb"

@@ -28,12 +28,12 @@ def approve_in_review(app: TmuxApp, title: str, *ready: str, at_end: str = "") -
     """a opens the review (its title shown), then a and enter approve without a note; `at_end`
     is looked for once the review is scrolled to its end."""
     app.keys("a")
-    app.wait_for(title, *ready, timeout=60)
+    app.wait_for(title, *ready, "a Approve  c Request changes", timeout=60)  # the review's footer: its keys are live
     if at_end:
         app.keys("End")
         app.wait_until(lambda shown: at_end in shown or (app.keys("End") and False), f"{at_end!r} at the end", timeout=60)
     app.keys("a")
-    app.wait_for("A note for the history (optional), enter to approve:")
+    app.wait_for("A note for the history (optional), enter to approve:", timeout=60)
     app.keys("Enter")
 
 

@@ -56,7 +56,7 @@ def run_and_test(warm: WarmJobs, root: Path, model: str) -> float:
     for kind in (JobKind.RUN, JobKind.TEST):
         outcome = warm.run(JobSpec(kind, model), root)
         assert outcome.warm, warm.problem
-        after_job(outcome, project.connection.duckdb_path)
+        after_job(outcome, project.connection)
         if not outcome.ok:
             raise SystemExit(f"{outcome.spec.describe()} failed: {outcome.problem}")
     return time.perf_counter() - started

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import duckdb  # noqa: E402
 
-from tui.core.warehouse.duckdb_catalog import read_only  # noqa: E402
+from tui.core.warehouse.duckdb_catalog import DuckDBReader, read_only  # noqa: E402
 from tui.core.workflow.suggest import profile_model, suggestions, unmatched_count  # noqa: E402
 
 MODEL_SQL = (
@@ -67,9 +67,9 @@ def per_column(database: Path) -> None:
 
 
 def workbench(database: Path) -> int:
-    profile = profile_model(database, MODEL_SQL, COLUMNS)
+    profile = profile_model(DuckDBReader(database), MODEL_SQL, COLUMNS)
     found = suggestions(profile, {}, dbt_utils=False)
-    unmatched_count(database, MODEL_SQL, "customer_id", "main.dim_customers", "customer_id")
+    unmatched_count(DuckDBReader(database), MODEL_SQL, "customer_id", "main.dim_customers", "customer_id")
     return len(found)
 
 

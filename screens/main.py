@@ -29,6 +29,7 @@ from screens.find_data import FindDataScreen
 from screens.jobs import JobsScreen, job_news
 from screens.lint import LintScreen, lint_screen_contents
 from screens.preview import PreviewScreen
+from screens.recovery import RecoveryOffer
 from screens.model_commands import ModelCommands
 from screens.new_model import NewModelScreen
 from screens.review import ReviewScreen
@@ -97,6 +98,7 @@ class MainScreen(Screen[None]):
         """A model file just created: opened when the scan that finds it arrives."""
         self.problems_told = False
         self.layers_offered = False
+        self.recovery = RecoveryOffer(self)
 
     def compose(self) -> ComposeResult:
         yield self.files
@@ -197,6 +199,7 @@ class MainScreen(Screen[None]):
         if self.scan is None:
             return
         self.scan = replace(self.scan, schema=message.index)
+        self.recovery.offer()  # once: edits kept when the terminal went away
         problems = self.scan.all_problems()
         if problems and not self.problems_told:
             self.problems_told = True
@@ -223,6 +226,7 @@ class MainScreen(Screen[None]):
     @on(EditorArea.ModelOpened)
     def model_opened(self, message: EditorArea.ModelOpened) -> None:
         self.open_model = message.model
+        self.recovery.model_opened(message.model)
         if self.pending_line is not None:
             path, line = self.pending_line
             self.pending_line = None

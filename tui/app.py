@@ -13,10 +13,12 @@ from textual.worker import Worker, WorkerState
 from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
 from tui.bindings import bindings_for
+from tui.widgets.editor.recovered import modified_panes
 from tui.core.commands import APP_COMMANDS, Command, unsafe_key_warnings
 from tui.core.config import WorkbenchConfig, load_config
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
 from tui.core.project.dbt_project import load_project
+from tui.core.recovery import write_recovery
 from tui.core.scan.prefetch import ScanPrefetch
 
 
@@ -86,6 +88,14 @@ class WorkbenchApp(App[None]):
             main.quit_when_safe()
             return
         self.exit()
+
+    def keep_unsaved_edits(self, signal_name: str) -> Path | None:
+        """From the SIGHUP/SIGTERM handler, before anything else: every modified pane goes to a
+        recovery file in the project (never over the user's file). Must not raise."""
+        main = next((screen for screen in self.screen_stack if isinstance(screen, MainScreen)), None)
+        if main is None:
+            return None
+        return write_recovery(self.project.root, modified_panes(main.editors), signal_name)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker is reported to the user instead of crashing the app."""

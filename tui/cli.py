@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-open", action="store_true", help="only create and build it (without a terminal: the same, exit 0)"
     )
     demo.add_argument("--overwrite", action="store_true", help="re-create the demo's files if the folder has them")
+    demo.add_argument(
+        "--postgres", metavar="DSN",
+        help='build it on a Postgres server instead: a libpq string such as "host=localhost user=me dbname=analytics" '
+        "(raw tables go to its raw schema, models to workbench_demo; the password comes from $PGPASSWORD)",
+    )
     models = commands.add_parser("models", help="list the project's models with layer, docs and tests")
     models.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     models.add_argument("--json", action="store_true", help="print JSON (name, layer, path, yml file, ...)")
@@ -292,6 +298,11 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"The demo project is already in {target}; using it as it is (--overwrite re-creates it).")
         return _open_demo(target)
     print(f"Created the demo project in {root}")
+    if args.postgres:
+        from tui.core.demo.postgres import parse_dsn, use_postgres
+
+        use_postgres(root, parse_dsn(args.postgres))
+        print("Loaded the raw tables into Postgres; profiles.yml now targets it (the DuckDB target stays as dev).")
     print("Building it with dbt (dbt build: seeds the views and tables, runs the tests)...", flush=True)
     build_demo_project(root, on_line=lambda line: print(f"  {line}", flush=True))
     print("Demo project built.")
@@ -376,7 +387,10 @@ def _open_app(project_dir: Path) -> int:
     from tui.core.process import end_all_children, guard_children
 
     app = WorkbenchApp(project.root, config=config, prefetch=prefetch)
-    guard_children(on_signal=lambda signum: _exit_soon(app, 128 + signum))
+    guard_children(
+        on_signal=lambda signum: _exit_soon(app, 128 + signum),
+        first=lambda signum: app.keep_unsaved_edits(signal.Signals(signum).name),
+    )
     try:
         app.run()
     finally:

@@ -61,4 +61,5 @@ def test_an_unbuilt_project_has_no_warehouse_columns(tmp_path: Path, monkeypatch
     root = _built_project(tmp_path)
     (root / "w.duckdb").unlink()
     monkeypatch.setenv("DBT_PROFILES_DIR", str(root))
-    assert built_columns(load_project(root).connection) == ({}, "no warehouse columns (the DuckDB file is not built yet)")
+    columns, said = built_columns(load_project(root).connection)
+    assert columns == {} and said.startswith("no warehouse columns") and "does not exist yet: build the project first" in said

@@ -28,20 +28,35 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_import_contracts_are_kept() -> None:
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def copy_of_the_code(tmp_path: Path) -> None:
+    for name in ("tui", "screens"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
     """The contract is not a formality: a copy of the code with one upward import fails it."""
-    for name in ("tui", "screens"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    copy_of_the_code(tmp_path)
     layers = tmp_path / "tui" / "core" / "project" / "layers.py"
     layers.write_text(layers.read_text() + "\nfrom tui.core.lint import rules  # upward: project -> lint\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "Rooms of the core, each importing only the rooms below it BROKEN" in result.stdout
     assert "tui.core.project.layers -> tui.core.lint.rules" in result.stdout
+
+
+def test_a_warehouse_driver_outside_the_warehouse_room_breaks_the_contract(tmp_path: Path) -> None:
+    """Nothing outside tui/core/warehouse/ talks to DuckDB or Postgres itself."""
+    copy_of_the_code(tmp_path)
+    preview = tmp_path / "tui" / "core" / "jobs" / "preview.py"
+    preview.write_text(preview.read_text() + "\nimport psycopg2  # a driver in the jobs room\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "Only the warehouse room (and the demo's loader) talks to a warehouse directly BROKEN" in result.stdout
+    assert "tui.core.jobs.preview -> psycopg2" in result.stdout
 
 
 def test_core_imports_no_textual() -> None:

@@ -19,6 +19,7 @@ from tui.core.workflow.passthrough import PassedThrough, passed_through
 from tui.core.workflow.record import ModelRecord
 from tui.core.workflow.scaffold import scaffold_entry
 from tui.core.workflow.steps import Status, Step
+from tui.core.warehouse.duckdb_catalog import DuckDBReader
 from tui.core.workflow.suggest import profile_model, suggestions, with_tests
 
 JOINED = """
@@ -130,7 +131,7 @@ COLUMNS = [("fact_id", "bigint"), ("day_id", "bigint"), ("level", "varchar"), ("
 
 
 def test_one_profile_gives_tests_with_their_evidence(profiled_db: Path) -> None:
-    profile = profile_model(profiled_db, "select * from facts", COLUMNS)
+    profile = profile_model(DuckDBReader(profiled_db), "select * from facts", COLUMNS)
     assert profile.rows == 5000 and {c.name: c.distinct for c in profile.columns}["level"] == 3
     found = {s.title: s for s in suggestions(profile, {"level": ["not_null"]}, dbt_utils=False)}
     assert found["fact_id: unique"].evidence == "5,000 rows, 5,000 distinct, 0 null"
@@ -144,14 +145,14 @@ def test_one_profile_gives_tests_with_their_evidence(profiled_db: Path) -> None:
 def test_a_composite_key_is_suggested_only_with_dbt_utils(profiled_db: Path) -> None:
     sql = "select day_id, shop_id, count(*) as n from facts group by all"
     columns = [("day_id", "bigint"), ("shop_id", "bigint"), ("n", "bigint")]
-    profile = profile_model(profiled_db, sql, columns)
+    profile = profile_model(DuckDBReader(profiled_db), sql, columns)
     assert not any(s.column is None for s in suggestions(profile, {}, dbt_utils=False))
     composite = [s for s in suggestions(profile, {}, dbt_utils=True) if s.column is None]
     assert composite[0].test == {"dbt_utils.unique_combination_of_columns": {"arguments": {"combination_of_columns": ["day_id", "shop_id"]}}}
 
 
 def test_a_profile_reads_the_file_read_only(profiled_db: Path) -> None:
-    profile_model(profiled_db, "select * from facts", COLUMNS)
+    profile_model(DuckDBReader(profiled_db), "select * from facts", COLUMNS)
     writer = duckdb.connect(str(profiled_db))  # nothing is left holding it
     writer.close()
 
@@ -258,7 +259,7 @@ def test_a_warehouse_that_cannot_be_read_is_said_with_the_holder(profiled_db: Pa
 
     with held_duckdb(profiled_db) as pid:
         with pytest.raises(WorkbenchError, match=f"locked by PID {pid}"):
-            profile_model(profiled_db, "select * from facts", COLUMNS)
+            profile_model(DuckDBReader(profiled_db), "select * from facts", COLUMNS)
 
 
 def test_a_whole_file_pane_cannot_change_another_models_locked_entry(tmp_path: Path) -> None:

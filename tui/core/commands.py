@@ -186,6 +186,12 @@ CREATE_CONFIRM_COMMANDS: tuple[Command, ...] = (
     Command("create_back", "escape,n", "screen.back", "Back", "Back to the wizard; nothing is written"),
 )
 
+RECOVERY_COMMANDS: tuple[Command, ...] = (
+    Command("recovery_restore", "r", "screen.choose('restore')", "Restore", "Put the recovered edits back into the model's panes, unsaved (save with the usual checks)"),
+    Command("recovery_discard", "d", "screen.choose('discard')", "Discard", "Set the recovered edits aside (the file stays in .dbt-workbench/recovery/ as .discarded)"),
+    Command("recovery_later", "escape,l", "screen.choose('cancel')", "Later", "Keep the recovery for the next start; nothing changes"),
+)
+
 SEARCH_COMMANDS: tuple[Command, ...] = (
     Command("search_results", "down", "screen.focus_results", "Results", "From the search box to the results; enter opens the highlighted one at its line"),
     Command("search_close", "escape", "screen.dismiss(None)", "Close", "Close the search; nothing is opened"),
@@ -196,6 +202,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *MAIN_COMMANDS,
     *CONFLICT_COMMANDS,
     *UNSAVED_COMMANDS,
+    *RECOVERY_COMMANDS,
     *PROMPT_COMMANDS,
     *HELP_COMMANDS,
     *LINT_SCREEN_COMMANDS,

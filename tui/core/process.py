@@ -345,15 +345,17 @@ def end_all_children(grace: tuple[float, float] = (1.0, 1.0)) -> None:
 _guarded = False
 
 
-def guard_children(on_signal: Callable[[int], None] | None = None) -> None:
+def guard_children(on_signal: Callable[[int], None] | None = None, first: Callable[[int], object] | None = None) -> None:
     """Make sure no child outlives this process: at exit, and on SIGTERM and SIGHUP.
 
-    On those signals the children are stopped first; then `on_signal(signum)` runs (the app asks
-    itself to exit), or, without one, the process exits with 128 + signum. Call it from the main
-    thread once; later calls only replace `on_signal`.
+    On those signals `first(signum)` runs before anything else (the app keeps unsaved edits: it
+    is quick, and stopping children can take seconds), then the children are stopped; then
+    `on_signal(signum)` runs (the app asks itself to exit), or, without one, the process exits
+    with 128 + signum. Call it from the main thread once; later calls only replace the hooks.
     """
-    global _guarded, _on_signal
+    global _guarded, _on_signal, _first
     _on_signal = on_signal
+    _first = first
     if _guarded:
         return
     _guarded = True
@@ -363,6 +365,7 @@ def guard_children(on_signal: Callable[[int], None] | None = None) -> None:
 
 
 _on_signal: Callable[[int], None] | None = None
+_first: Callable[[int], object] | None = None
 _main_starting = False
 """True while the main thread is between starting a child and registering it."""
 _held: list[int] = []
@@ -396,6 +399,11 @@ def _ended_by_signal(signum: int, _frame) -> None:
     if _main_starting:
         _held.append(signum)
         return
+    if _first is not None:
+        try:
+            _first(signum)
+        except Exception:  # noqa: BLE001 - nothing may keep the children from being stopped
+            pass
     end_all_children()
     if _on_signal is None:
         raise SystemExit(128 + signum)

@@ -139,20 +139,21 @@ def create_model(project: DbtProject, new: NewModel) -> Path:
 def source_columns(project: DbtProject, source: SourceTable) -> tuple[list[tuple[str, str]], str]:
     """The source table's columns for starter SQL, and where they came from (said to the user).
 
-    The YAML's columns first; for a DuckDB target, else the warehouse's catalog (the source's
-    schema is taken to be its name, dbt's default); a warehouse problem is said, not raised."""
+    The YAML's columns first; else the warehouse's catalog (the source's schema is taken to be
+    its name, dbt's default); a warehouse problem is said, not raised."""
     if source.columns:
         return list(source.columns), f"columns from {source.path}"
-    connection = project.connection
-    if connection.adapter_type != "duckdb" or connection.duckdb_path is None:
-        return [], "no columns in the YAML (and the warehouse is read only for a DuckDB target)"
     from tui.core.errors import WorkbenchError
-    from tui.core.warehouse.duckdb_catalog import relation_columns
+    from tui.core.warehouse.catalog import relation_columns
+    from tui.core.warehouse.reader import maybe_reader
 
+    reader, why_not = maybe_reader(project.connection)
+    if reader is None:
+        return [], f"no columns in the YAML, and {why_not[0].lower()}{why_not[1:]}"
     try:
-        columns = relation_columns(connection.duckdb_path, source.source_name, source.table_name)
+        columns = relation_columns(reader, source.source_name, source.table_name)
     except WorkbenchError as error:
         return [], str(error)
     if not columns:
-        return [], f"{source.qualified} is not in the warehouse ({connection.duckdb_path.name}) and the YAML lists no columns"
-    return columns, f"columns from the warehouse ({connection.duckdb_path.name})"
+        return [], f"{source.qualified} is not in the warehouse ({reader.label}) and the YAML lists no columns"
+    return columns, f"columns from the warehouse ({reader.label})"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tui.core.jobs.failing import FailingRows, failing_rows
 from tui.core.jobs.row_counts import built_row_counts
 from tui.core.jobs.run import JobOutcome
+from tui.core.project.profiles import Connection
+from tui.core.warehouse.reader import maybe_reader
 
 
-def after_job(outcome: JobOutcome, duckdb_file: Path | None) -> tuple[list[FailingRows], dict[str, int]]:
+def after_job(outcome: JobOutcome, connection: Connection) -> tuple[list[FailingRows], dict[str, int]]:
     """Nothing is read for a cancelled job or one that left no results."""
     if outcome.cancelled or not outcome.results:
         return [], {}
-    return failing_rows(outcome.results, duckdb_file), built_row_counts(outcome.results, duckdb_file)
+    reader, why_not = maybe_reader(connection)
+    return failing_rows(outcome.results, reader, why_not), built_row_counts(outcome.results, reader)

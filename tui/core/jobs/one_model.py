@@ -26,7 +26,7 @@ def run_and_test(project: DbtProject, model: str, on_event: Callable[[Event], No
         if job is None:
             return queue.jobs
         outcome = run(job.spec, project.root, on_event=on_event, target_path=project.target_path)
-        queue.finish(job, outcome, *after_job(outcome, project.connection.duckdb_path))
+        queue.finish(job, outcome, *after_job(outcome, project.connection))
 
 
 def exit_code(jobs: list[Job]) -> int:

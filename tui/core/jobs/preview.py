@@ -3,20 +3,19 @@
 The SQL comes from this job's own `dbt compile --select m` (never a `target/` copy a file edit
 has made stale). Rows are read by running that SQL as a subquery with a limit and an offset, so
 the model's own `order by` and `limit` keep their meaning and only one page is ever in memory;
-for a DuckDB target on a read-only connection with external access off, opened for the query
-and closed at once, taking its turn with jobs (tui.core.warehouse.gate).
+through the target's reader on a read-only connection opened for the query and closed at once
+(for DuckDB with external access off, taking its turn with jobs: tui.core.warehouse.gate).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from tui.core.errors import WorkbenchError
 from tui.core.jobs.collect import JobOutcome
 from tui.core.jobs.events import Compiled
 from tui.core.project.dbt_project import DbtProject
-from tui.core.warehouse.query_rows import QueryRows, duckdb_query_rows
+from tui.core.warehouse.query_rows import QueryRows, query_rows
+from tui.core.warehouse.reader import reader_for
 
 PAGE_ROWS = 100
 
@@ -40,8 +39,4 @@ def compiled_from(outcome: JobOutcome, model: str) -> CompiledModel:
 
 def preview_page(project: DbtProject, sql: str, page: int = 0, rows: int = PAGE_ROWS) -> QueryRows:
     """Page `page` (from 0) of the query's rows, with the total and the columns' types."""
-    database: Path | None = project.connection.duckdb_path
-    if database is None:
-        adapter = project.connection.adapter_type or "this"
-        raise WorkbenchError(f"Data previews read DuckDB targets for now; a {adapter} target is not previewed yet.")
-    return duckdb_query_rows(database, sql, limit=rows, offset=page * rows)
+    return query_rows(reader_for(project.connection), sql, limit=rows, offset=page * rows)

@@ -1,19 +1,19 @@
 """How many rows each model a job built holds now, counted read-only after dbt exited.
 
-dbt-duckdb reports no rows affected, so for a DuckDB target the built relation is counted on a
-read-only connection; other adapters' own `rows_affected` is used as it is.
+Where the adapter reports no rows affected (dbt-duckdb never does), the built relation is
+counted through the target's reader on a read-only connection; a reported `rows_affected` is
+used as it is.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tui.core.errors import WorkbenchError
 from tui.core.jobs.results import NodeResult
-from tui.core.warehouse.query_rows import duckdb_query_rows
+from tui.core.warehouse.query_rows import query_rows
+from tui.core.warehouse.reader import Reader
 
 
-def built_row_counts(results: tuple[NodeResult, ...], duckdb_file: Path | None) -> dict[str, int]:
+def built_row_counts(results: tuple[NodeResult, ...], reader: Reader | None) -> dict[str, int]:
     """Rows by unique_id, for the models that were built and whose count could be read."""
     counts: dict[str, int] = {}
     for result in results:
@@ -21,9 +21,9 @@ def built_row_counts(results: tuple[NodeResult, ...], duckdb_file: Path | None) 
             continue
         if result.rows_affected is not None:
             counts[result.unique_id] = result.rows_affected
-        elif duckdb_file is not None and result.relation_name:
+        elif reader is not None and result.relation_name:
             try:
-                counted = duckdb_query_rows(duckdb_file, f"select count(*) as n from {result.relation_name}", limit=1, count=False)
+                counted = query_rows(reader, f"select count(*) as n from {result.relation_name}", limit=1, count=False)
             except WorkbenchError:
                 continue
             counts[result.unique_id] = int(counted.rows[0][0])

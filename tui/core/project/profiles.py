@@ -9,7 +9,7 @@ Problems become text on the Connection (shown as a warning), never an exception.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -29,6 +29,8 @@ class Connection:
     duckdb_path: Path | None
     profiles_file: Path | None
     problem: str | None
+    settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """The target's scalar settings, env_var() rendered (host, port, user...), for the warehouse reader."""
 
     def describe(self) -> str:
         """A short label for the header, e.g. 'dev · duckdb'."""
@@ -71,7 +73,16 @@ def read_connection(root: Path, profile_name: str | None, env: Mapping[str, str]
         return Connection(profile_name, target, None, None, profiles_file, problem)
     adapter = _render_env(output.get("type"), env)
     duckdb_path = _duckdb_file(root, output, env) if adapter == "duckdb" else None
-    return Connection(profile_name, target, adapter, duckdb_path, profiles_file, None)
+    return Connection(profile_name, target, adapter, duckdb_path, profiles_file, None, _settings(output, env))
+
+
+def _settings(output: dict[str, Any], env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Scalar settings of the target as text, env_var() rendered; lists and mappings are left out."""
+    return tuple(
+        (str(key), _render_env(value, env) or "")
+        for key, value in output.items()
+        if isinstance(value, (str, int, float, bool))
+    )
 
 
 def _duckdb_file(root: Path, output: dict[str, Any], env: Mapping[str, str]) -> Path | None:

@@ -1,8 +1,8 @@
-"""Column names and types of a relation in the project's DuckDB file, read without holding it.
+"""The DuckDB reader: the project's DuckDB file, read without holding it.
 
-A read-only connection with external access off is opened for the one query and closed at once,
-so a dbt job can take the file right after. A file another process holds (dbt run, a notebook)
-gives a message naming that process.
+A read-only connection with external access off is opened for the reads of one moment and closed
+at once, in its turn with dbt jobs (tui.core.warehouse.gate), so a job can take the file right
+after. A file another process holds (dbt run, a notebook) gives a message naming that process.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from tui.core.errors import WorkbenchError
 from tui.core.warehouse.gate import reading_turn
@@ -18,17 +18,33 @@ from tui.core.warehouse.gate import reading_turn
 _LOCK = re.compile(r"\(PID (\d+)\)")
 
 
-def relation_columns(database: Path, schema: str, table: str) -> list[tuple[str, str]]:
-    """(name, type) in column order; [] when the relation is not in the file."""
-    if not database.is_file():
-        raise WorkbenchError(f"The DuckDB file {database} does not exist yet (build the project first).")
-    rows = read_only(
-        database,
-        "select column_name, data_type from information_schema.columns "
-        "where lower(table_schema) = lower(?) and lower(table_name) = lower(?) order by ordinal_position",
-        [schema, table],
-    )
-    return [(str(name), str(data_type).lower()) for name, data_type in rows]
+class DuckDBSession:
+    def __init__(self, connection) -> None:
+        self._connection = connection
+
+    def fetch(self, sql: str, parameters: Sequence[object] = ()) -> tuple[list[tuple[str, str]], list[tuple]]:
+        cursor = self._connection.execute(sql, list(parameters))
+        columns = [(str(d[0]), str(d[1]).lower()) for d in cursor.description or []]
+        return columns, cursor.fetchall()
+
+    def one(self, sql: str, parameters: Sequence[object] = ()) -> tuple:
+        return self._connection.execute(sql, list(parameters)).fetchone()
+
+
+class DuckDBReader:
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.label = f"the DuckDB file {database.name}"
+
+    @contextmanager
+    def session(self, failed: str) -> Iterator[DuckDBSession]:
+        if not self.database.is_file():
+            raise WorkbenchError(f"The DuckDB file {self.database} does not exist yet: build the project first.")
+        with read_only_connection(self.database, failed) as connection:
+            yield DuckDBSession(connection)
+
+    def distinct_values(self, expression: str) -> str:
+        return f"list(distinct {expression})"
 
 
 @contextmanager

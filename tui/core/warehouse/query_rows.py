@@ -1,20 +1,16 @@
 """The first rows of a query, and how many rows it has in all, read without holding the warehouse.
 
-For a DuckDB target the query runs on a read-only connection with external access off, opened
-for it and closed at once (so a dbt job can take the file right after). The query is wrapped as a
-subquery, so an `order by` or a trailing `limit` in it keeps its meaning, and only `limit` rows
-ever reach memory.
+The query runs through the target's reader on a read-only connection opened for it and closed at
+once (for DuckDB with external access off, so a dbt job can take the file right after). It is
+wrapped as a subquery, so an `order by` or a trailing `limit` in it keeps its meaning, and only
+`limit` rows ever reach memory.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-from tui.core.errors import WorkbenchError
-from tui.core.project.profiles import Connection
-from tui.core.warehouse.duckdb_catalog import read_only_connection
+from tui.core.warehouse.reader import Reader
 
 ROWS_SHOWN = 100
 _TRAILING_SEMICOLON = re.compile(r";(\s*(?:--[^\n]*)?)$")
@@ -40,23 +36,16 @@ def as_subquery(sql: str) -> str:
         body = trimmed
 
 
-def duckdb_query_rows(database: Path, sql: str, limit: int = ROWS_SHOWN, offset: int = 0, count: bool = True) -> QueryRows:
+def query_rows(reader: Reader, sql: str, limit: int = ROWS_SHOWN, offset: int = 0, count: bool = True) -> QueryRows:
     """Rows `offset`..`offset + limit` of the query and, when `count`, its row count."""
-    if not database.is_file():
-        raise WorkbenchError(f"The DuckDB file {database} does not exist yet: build the project first.")
     wrapped = as_subquery(sql)
-    with read_only_connection(database, "The query failed in DuckDB") as connection:
-        cursor = connection.execute(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
-        described = cursor.description or []
-        rows = tuple(tuple(row) for row in cursor.fetchall())
-        total = connection.execute(f"select count(*) from {wrapped} as counted").fetchone()[0] if count else None
-    return QueryRows(tuple(d[0] for d in described), tuple(str(d[1]).lower() for d in described), rows, total)
+    with reader.session(f"The query failed in {reader.label}") as session:
+        described, rows = session.fetch(f"select * from {wrapped} as shown limit {int(limit)} offset {int(offset)}")
+        total = int(session.one(f"select count(*) from {wrapped} as counted")[0]) if count else None
+    return QueryRows(tuple(name for name, _ in described), tuple(kind for _, kind in described), tuple(tuple(row) for row in rows), total)
 
 
-def query_columns(connection: Connection, sql: str) -> list[tuple[str, str]]:
+def query_columns(reader: Reader, sql: str) -> list[tuple[str, str]]:
     """The (name, type) of each column a query outputs, without reading its rows."""
-    if connection.adapter_type != "duckdb" or connection.duckdb_path is None:
-        adapter = connection.adapter_type or "this"
-        raise WorkbenchError(f"Columns are read from DuckDB targets for now; a {adapter} target is not read yet.")
-    described = duckdb_query_rows(connection.duckdb_path, sql, limit=0, count=False)
+    described = query_rows(reader, sql, limit=0, count=False)
     return list(zip(described.columns, described.types))

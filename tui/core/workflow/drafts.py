@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.errors import WorkbenchError
 from tui.core.project.dbt_project import DbtProject
 from tui.core.project.layers import Layer
 from tui.core.project.records import ModelFile, ProjectScan
-from tui.core.warehouse.duckdb_catalog import read_only
+from tui.core.warehouse.catalog import built_relation
 from tui.core.warehouse.query_rows import query_columns
+from tui.core.warehouse.reader import Reader, reader_for
 from tui.core.workflow.artifacts import read_entry_data
 from tui.core.workflow.passthrough import passed_through
 from tui.core.workflow.scaffold import Scaffold, UpstreamDocs, scaffold_entry
@@ -23,7 +23,7 @@ from tui.core.workflow.suggest import Suggestion, profile_model, relationship_su
 
 def docs_scaffold(project: DbtProject, scan: ProjectScan, model: ModelFile, compiled_sql: str) -> Scaffold:
     """The model's entry filled in (see tui.core.workflow.scaffold); warehouse errors propagate."""
-    columns = query_columns(project.connection, compiled_sql)
+    columns = query_columns(reader_for(project.connection), compiled_sql)
     existing = entry_of(project.root, scan, model.name)
     passed = passed_through(compiled_sql, project.sql_dialect_source)
     return scaffold_entry(model.name, columns, existing, passed, upstream_docs(project.root, scan, model))
@@ -48,12 +48,9 @@ def upstream_docs(root: Path, scan: ProjectScan, model: ModelFile) -> UpstreamDo
 
 def test_suggestions(project: DbtProject, scan: ProjectScan, model: ModelFile, compiled_sql: str) -> list[Suggestion]:
     """Profile the model's query (read-only) and propose tests; warehouse errors propagate."""
-    database = project.connection.duckdb_path
-    if project.connection.adapter_type != "duckdb" or database is None:
-        adapter = project.connection.adapter_type or "this"
-        raise WorkbenchError(f"Test suggestions profile DuckDB targets for now; a {adapter} target is not profiled yet.")
-    columns = query_columns(project.connection, compiled_sql)
-    profile = profile_model(database, compiled_sql, columns)
+    reader = reader_for(project.connection)
+    columns = query_columns(reader, compiled_sql)
+    profile = profile_model(reader, compiled_sql, columns)
     entry = entry_of(project.root, scan, model.name) or {}
     existing = {"": test_names(entry.get("data_tests") or entry.get("tests") or [])}
     for column in entry.get("columns") or []:
@@ -65,7 +62,7 @@ def test_suggestions(project: DbtProject, scan: ProjectScan, model: ModelFile, c
         if _own_key(model.name, column.name):
             continue
         if column.name.lower().endswith("_id") and column.name.lower() not in {k.lower() for k in keyed if k} and "relationships" not in existing.get(column.name.lower(), []):
-            found += _relationship(project, scan, model, compiled_sql, column.name, profile.rows)
+            found += _relationship(reader, project, scan, model, compiled_sql, column.name, profile.rows)
     return found
 
 
@@ -83,7 +80,7 @@ def _may_reference(child: ModelFile, parent: ModelFile) -> bool:
     return LAYER_ORDER.get(parent.layer, 3) <= LAYER_ORDER.get(child.layer, 3)
 
 
-def _relationship(project: DbtProject, scan: ProjectScan, model: ModelFile, sql: str, column: str, rows: int) -> list[Suggestion]:
+def _relationship(reader: Reader, project: DbtProject, scan: ProjectScan, model: ModelFile, sql: str, column: str, rows: int) -> list[Suggestion]:
     """A `relationships` test to the first parent model whose key is this column and holds every value."""
     for parent in sorted(scan.models, key=lambda m: (not m.name.startswith("dim_"), m.name)):  # dimensions first
         entry = scan.entry_for(parent.name)
@@ -93,19 +90,11 @@ def _relationship(project: DbtProject, scan: ProjectScan, model: ModelFile, sql:
         key = next((c for c in data.get("columns") or [] if isinstance(c, dict) and str(c.get("name")).lower() == column.lower()), None)
         if key is None or "unique" not in test_names(key.get("data_tests") or key.get("tests") or []):
             continue
-        relation = built_relation(project.connection.duckdb_path, parent.name)
+        relation = built_relation(reader, parent.name)
         if relation is None:
             continue
-        found = relationship_suggestion(column, parent.name, str(key["name"]), unmatched_count(project.connection.duckdb_path, sql, column, relation, str(key["name"])), rows)
+        found = relationship_suggestion(column, parent.name, str(key["name"]), unmatched_count(reader, sql, column, relation, str(key["name"])), rows)
         if found is not None:
             return [found]
     return []
 
-
-def built_relation(database: Path, name: str) -> str | None:
-    """The quoted schema.table of a built model (None: not built)."""
-    rows = read_only(database, "select table_schema from information_schema.tables where lower(table_name) = lower(?) order by table_schema", [name])
-    if not rows:
-        return None
-    schema = str(rows[0][0]).replace('"', '""')
-    return f'"{schema}"."{name}"'

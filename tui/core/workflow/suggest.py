@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from tui.core.warehouse.duckdb_catalog import read_only_connection
 from tui.core.warehouse.query_rows import as_subquery
+from tui.core.warehouse.reader import Reader
 
 MAX_VALUES = 10
 KEY_NAME = re.compile(r"^(id|.*_(id|key|sk|pk))$")
@@ -66,11 +65,11 @@ def profile_query(sql: str, columns: Sequence[tuple[str, str]], pairs: Sequence[
     return f"select {', '.join(parts)} from {as_subquery(sql)} as profiled"
 
 
-def profile_model(database: Path, sql: str, columns: Sequence[tuple[str, str]]) -> Profile:
+def profile_model(reader: Reader, sql: str, columns: Sequence[tuple[str, str]]) -> Profile:
     """One aggregate query for the counts, one for the few values of text columns."""
     pairs = _pair_candidates(columns)
-    with read_only_connection(database, "Profiling the model failed in DuckDB") as connection:
-        counts = connection.execute(profile_query(sql, columns, pairs)).fetchone()
+    with reader.session(f"Profiling the model failed in {reader.label}") as session:
+        counts = session.one(profile_query(sql, columns, pairs))
         rows = int(counts[0])
         profiles = [
             ColumnProfile(name, data_type, int(counts[1 + 2 * i]), int(counts[2 + 2 * i]))
@@ -78,8 +77,8 @@ def profile_model(database: Path, sql: str, columns: Sequence[tuple[str, str]]) 
         ]
         few = [p for p in profiles if _is_text(p.data_type) and 0 < p.distinct <= MAX_VALUES and p.distinct < rows]
         if few:
-            lists = ", ".join(f"list(distinct {_quoted(p.name)})" for p in few)
-            found = connection.execute(f"select {lists} from {as_subquery(sql)} as profiled").fetchone()
+            lists = ", ".join(reader.distinct_values(_quoted(p.name)) for p in few)
+            found = session.one(f"select {lists} from {as_subquery(sql)} as profiled")
             values = {p.name: tuple(sorted(v for v in found[i] if v is not None)) for i, p in enumerate(few)}
             profiles = [ColumnProfile(p.name, p.data_type, p.non_null, p.distinct, values.get(p.name)) for p in profiles]
     offset = 1 + 2 * len(columns)
@@ -96,14 +95,14 @@ def _pair_candidates(columns: Sequence[tuple[str, str]]) -> list[tuple[str, str]
     return [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
 
 
-def unmatched_count(database: Path, sql: str, column: str, parent_relation: str, parent_column: str) -> int:
+def unmatched_count(reader: Reader, sql: str, column: str, parent_relation: str, parent_column: str) -> int:
     """Rows whose `column` has a value the parent's key does not have (0: every value matches)."""
     query = (
         f"select count(*) from {as_subquery(sql)} as child where child.{_quoted(column)} is not null "
         f"and child.{_quoted(column)} not in (select {_quoted(parent_column)} from {parent_relation} where {_quoted(parent_column)} is not null)"
     )
-    with read_only_connection(database, f"Checking {column} against {parent_relation} failed") as connection:
-        return int(connection.execute(query).fetchone()[0])
+    with reader.session(f"Checking {column} against {parent_relation} failed") as session:
+        return int(session.one(query)[0])
 
 
 def suggestions(profile: Profile, existing: Mapping[str, Sequence[str]], dbt_utils: bool) -> list[Suggestion]:

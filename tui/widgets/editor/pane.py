@@ -75,6 +75,13 @@ class EditorPane(Vertical):
         locked = f"Read-only: {self.lock}" if self.lock and not self.dirty else None
         self._set_note(locked or buffer.note or self.editor.notice)
 
+    def restore(self, text: str) -> None:
+        """Put recovered text back as one undoable, unsaved edit (undo reaches the file's text)."""
+        self.editor.become(text)
+        if self.buffer is not None:
+            self._apply_lock()
+        self._refresh_dirty()
+
     def show_message(self, message: str) -> None:
         """Nothing to edit here (a source, a problem, no model): say so, read-only."""
         self.buffer = None

@@ -140,7 +140,7 @@ class JobRunner(Widget):
         try:
             with warehouse_turn():  # the app's own read-only reads wait for the job, and it for them
                 outcome = self.run(job.spec, root, on_event=on_event, cancelled=job.cancel_requested.is_set, target_path=self.project.target_path)
-            self.queue.finish(job, outcome, *after_job(outcome, self.project.connection.duckdb_path))
+            self.queue.finish(job, outcome, *after_job(outcome, self.project.connection))
         except WorkbenchError as error:
             self.queue.skip(job, str(error))
         except Exception as error:  # noqa: BLE001 - a job must end, whatever went wrong in it

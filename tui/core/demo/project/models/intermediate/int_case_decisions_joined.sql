@@ -30,7 +30,7 @@ joined as (
         cases.opened_at,
         cases.claimed_amount,
         reviewers.team as reviewer_team,
-        date_diff('day', cases.opened_at, decisions.decided_at) as days_to_decision,
+        {{ dbt.datediff('cases.opened_at', 'decisions.decided_at', 'day') }} as days_to_decision,
         row_number() over (
             partition by decisions.case_id
             order by decisions.decided_at, decisions.decision_id

@@ -12,7 +12,7 @@ workload as (
         count(distinct case_id) as cases_decided,
         count(*) filter (where outcome = 'approved') as approvals,
         count(*) filter (where is_appeal) as appeals_decided,
-        median(days_to_decision) as median_days_to_decision,
+        percentile_cont(0.5) within group (order by days_to_decision) as median_days_to_decision,
         min(decided_at) as first_decision_at,
         max(decided_at) as last_decision_at
     from decisions
@@ -22,5 +22,5 @@ workload as (
 
 select
     *,
-    round(approvals / decisions_made, 3) as approval_rate
+    round(cast(approvals as numeric) / decisions_made, 3) as approval_rate
 from workload

@@ -1,0 +1,65 @@
+"""The one door to the warehouse for the app's own reads: previews, failing rows, row counts,
+columns, profiles.
+
+`reader_for(connection)` picks the reader of the profile target's adapter; everything outside
+this package asks a `Reader` and never names an adapter. Every reader is read-only and opens a
+connection for one moment (`session`), closing it at once. Queries are written with `?`
+placeholders and portable SQL; what differs between warehouses (listing a column's distinct
+values, the type names) is the reader's to say.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol, Sequence
+
+from tui.core.errors import WorkbenchError
+from tui.core.project.profiles import Connection
+
+READ_ADAPTERS = ("duckdb", "postgres")
+
+
+class Session(Protocol):
+    def fetch(self, sql: str, parameters: Sequence[object] = ()) -> tuple[list[tuple[str, str]], list[tuple]]:
+        """(column name, type name) of each output column, and the rows."""
+
+    def one(self, sql: str, parameters: Sequence[object] = ()) -> tuple:
+        """The first row."""
+
+
+class Reader(Protocol):
+    label: str
+    """Where the reads go, for messages: "the DuckDB file demo.duckdb", "Postgres analytics@db:5432"."""
+
+    def session(self, failed: str) -> AbstractContextManager[Session]:
+        """A read-only connection for the reads of one moment; an error inside becomes
+        WorkbenchError(`failed: <reason>`)."""
+
+    def distinct_values(self, expression: str) -> str:
+        """An aggregate giving the distinct non-null values of `expression` as one list."""
+
+
+def reader_for(connection: Connection) -> Reader:
+    """The reader of the target's adapter; WorkbenchError saying why when there is none."""
+    if connection.problem:
+        raise WorkbenchError(f"The warehouse cannot be read: {connection.problem}")
+    if connection.adapter_type == "duckdb":
+        if connection.duckdb_path is None:
+            raise WorkbenchError("The DuckDB target is in memory (or MotherDuck): there is no file to read.")
+        from tui.core.warehouse.duckdb_catalog import DuckDBReader
+
+        return DuckDBReader(connection.duckdb_path)
+    if connection.adapter_type == "postgres":
+        from tui.core.warehouse.postgres_reader import PostgresReader
+
+        return PostgresReader.from_settings(dict(connection.settings))
+    adapter = connection.adapter_type or "this"
+    raise WorkbenchError(f"The workbench reads DuckDB and Postgres targets directly; a {adapter} target is not read yet.")
+
+
+def maybe_reader(connection: Connection) -> tuple[Reader | None, str]:
+    """The reader, or None and the reason (for features that work on without the warehouse)."""
+    try:
+        return reader_for(connection), ""
+    except WorkbenchError as error:
+        return None, str(error)

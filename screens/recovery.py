@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from screens.dialogs import DIALOG_CSS, ChoiceDialog
 from tui.bindings import bindings_for
@@ -61,6 +61,7 @@ class RecoveryDialog(ChoiceDialog):
                 yield Button("Restore (r)", id="restore", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="cancel")
+        yield Footer()  # its choices show once the dialog takes keys (ChoiceDialog's guard)
 
 
 class RecoveryOffer:
@@ -98,7 +99,8 @@ class RecoveryOffer:
                 self.screen.notify(f"Set aside as {recovery.file.name}.discarded in {FOLDER}.", title="Recovery")
             self._ask(later)
 
-        self.screen.app.push_screen(RecoveryDialog(recovery, diffs, len(later)), decide)
+        # decided once the dialog is gone, so what is said shows on the main screen, not on the dialog
+        self.screen.app.push_screen(RecoveryDialog(recovery, diffs, len(later)), lambda choice: self.screen.call_after_refresh(decide, choice))
 
     def _restore(self, recovery: Recovery) -> None:
         screen = self.screen

@@ -66,6 +66,8 @@ async def test_the_next_start_offers_the_diff_and_restores_unsaved(demo_project:
         sql = pane(app, "sql")
         assert sql.dirty and sql.text == "-- recovered line\n" + on_disk
         assert (demo_project / STG_CASES).read_text() == on_disk  # restored into the pane, not saved
+        told = [n.message for n in app._notifications]
+        assert any(m.startswith(f"Restored unsaved edits of {STG_CASES}: review, then save") for m in told), told
         await pilot.press("e", "ctrl+z")  # one undoable edit: undo gives the file's text back
         assert sql.text == on_disk
     assert pending_recoveries(demo_project) == ([], []) and kept.with_name(kept.name + ".restored").exists()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import yaml
 from textual.widgets import Static
 
@@ -19,6 +21,8 @@ from tests.pilot.conftest import open_app, settle
 from tests.pilot.test_new_model import open_wizard_with
 from tui.core.jobs.queue import JobState
 from tui.core.workflow.store import WorkflowStore
+
+pytestmark = pytest.mark.e2e
 
 MODEL = "stg_raw__cases"
 

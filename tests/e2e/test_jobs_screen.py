@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import DataTable, Static
 
 from screens.jobs import JobsScreen
@@ -12,6 +14,8 @@ from screens.main import MainScreen
 from tests.pilot.conftest import open_app, settle
 from tui.core.jobs.queue import JobState
 from tui.core.process import live_child_pids
+
+pytestmark = pytest.mark.e2e
 
 
 def static_text(app, selector: str) -> str:

@@ -157,16 +157,27 @@ class PromptDialog(ModalScreen[str | None]):
         self.digits_only = digits_only
 
     def compose(self) -> ComposeResult:
+        draft = str(drafts_of(self.app).get(f"prompt:{self.title_text}", ""))
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Static(self.prompt)
-            answer = Input(self.value, type="integer" if self.digits_only else "text", select_on_focus=True)
+            yield Static(self.prompt + ("\n(what you typed before is back: esc keeps it again)" if draft and not self.value else ""))
+            answer = Input(self.value or draft, type="integer" if self.digits_only else "text", select_on_focus=not draft)
             answer.cursor_blink = False
             yield answer
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        drafts_of(self.app).pop(f"prompt:{self.title_text}", None)
         self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
+        """No answer; what was typed is kept for the next time this question opens."""
+        typed = self.query_one(Input).value
+        if typed.strip() and typed != self.value:
+            drafts_of(self.app)[f"prompt:{self.title_text}"] = typed
         self.dismiss(None)
+
+
+def drafts_of(app) -> dict[str, object]:  # noqa: ANN001 - any App; the workbench's keeps drafts
+    """The app's drafts (WorkbenchApp.drafts); a throwaway dict under another App."""
+    return getattr(app, "drafts", {})

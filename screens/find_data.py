@@ -156,8 +156,7 @@ class FindDataScreen(ModalScreen["Destination | None"]):
         if snippet is None:
             self.notify("Nothing to copy: a source is read through a new staging model (w).", severity="warning")
             return
-        self.app.copy_to_clipboard(snippet)
-        self.notify(f"Copied the snippet reading {self.highlighted().name}.")
+        self.app.copy_text(snippet, f"the snippet reading {self.highlighted().name}")
 
     def action_open_match(self) -> None:
         match = self.highlighted()

@@ -31,7 +31,7 @@ from screens.lint import LintScreen, lint_screen_contents
 from screens.preview import PreviewScreen
 from screens.recovery import RecoveryOffer
 from screens.model_commands import ModelCommands
-from screens.new_model import NewModelScreen
+from screens.new_model import DRAFT as NEW_MODEL_DRAFT, NewModelScreen
 from screens.review import ReviewScreen
 from screens.search import SearchScreen
 from screens.suggest_tests import SuggestTestsScreen
@@ -312,6 +312,12 @@ class MainScreen(Screen[None]):
         self.tracker.ran(self.jobs.run_and_test(self.open_model.name))
         self.notify(f"dbt run, then test, of {self.open_model.name}: j shows the progress.", title="dbt")
 
+    def action_copy_name(self) -> None:
+        if self.open_model is None:
+            self.notify("No model is open: nothing to copy.", severity="warning")
+            return
+        self.app.copy_text(self.open_model.name, f"the name {self.open_model.name}")
+
     def action_jobs(self) -> None:
         self._not_in_text_field()
         self.app.push_screen(JobsScreen(self.jobs.queue, self.jobs.cancel), self.go)
@@ -512,10 +518,14 @@ class MainScreen(Screen[None]):
         self.notify(message)
         self.scan_project()
 
-    def action_new_model(self, layer: Layer = Layer.STAGING, source: str | None = None) -> None:
+    def action_new_model(self, layer: Layer | None = None, source: str | None = None) -> None:
+        """The wizard; opened by key (no layer given) it comes back as Esc left it."""
         if self.scan is None:
             return
-        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source, self.similar.index_of(self.scan))
+        name = ""
+        if layer is None:
+            layer, name, source = self.app.drafts.get(NEW_MODEL_DRAFT) or (Layer.STAGING, "", None)
+        screen = NewModelScreen(self.project, self.scan, self.config.layer_rules(), layer, source, self.similar.index_of(self.scan), name)
         self.app.push_screen(screen, self.go)
 
     def action_dupes_report(self) -> None:

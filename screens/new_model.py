@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet, St
 from textual.widgets.option_list import Option
 
 from screens.destination import Destination
-from screens.dialogs import DIALOG_CSS, PromptDialog
+from screens.dialogs import DIALOG_CSS, PromptDialog, drafts_of
 from tui.bindings import bindings_for
 from tui.core.commands import CREATE_CONFIRM_COMMANDS, NEW_MODEL_COMMANDS
 from tui.core.discover.decisions import record_create_anyway
@@ -47,6 +47,8 @@ from tui.core.project.layers import Layer, LayerRules
 from tui.core.project.records import ProjectScan, SourceTable
 
 LAYERS = (Layer.STAGING, Layer.INTERMEDIATE, Layer.MARTS)
+DRAFT = "new_model"
+"""The app's draft key: (layer, name, source) of a wizard closed with Esc."""
 
 
 class LayerButton(RadioButton):
@@ -103,6 +105,7 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         layer: Layer = Layer.STAGING,
         source: str | None = None,
         index: DuplicateIndex | None = None,
+        name: str = "",
     ) -> None:
         """`source` (`source.table`) is picked already, when "find data" started the wizard over it;
         `index` is the main screen's duplicate index when it was built from this very scan."""
@@ -115,6 +118,8 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         self.candidates: list[Candidate] = []
         self.source: SourceTable | None = next((t for t in scan.schema.sources if t.qualified == source), None)
         self._suggested = ""
+        self.draft_name = name
+        """A name typed before Esc closed the wizard (it opens with it)."""
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -135,7 +140,9 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         self.query_one("#nm-candidates", OptionList).border_title = "Existing models like it (tab to here; o: open, x: extend instead)"
         self._show_layer()
         name_box = self.query_one("#nm-name", Input)
-        if self.source is not None and self.draft_layer is Layer.STAGING:
+        if self.draft_name:
+            name_box.value = self.draft_name
+        elif self.source is not None and self.draft_layer is Layer.STAGING:
             self._suggested = name_box.value = suggested_name(self.source)
         name_box.focus()
         if self.index is None:
@@ -324,7 +331,15 @@ class NewModelScreen(ModalScreen["Destination | None"]):
         except WorkbenchError as error:
             self.notify(str(error), title="Not created", severity="error")
             return
+        drafts_of(self.app).pop(DRAFT, None)
         self.dismiss(Destination(new.relative_to(self.project.root), created=True))
+
+    def action_cancel(self) -> None:
+        """Close; the layer, the name and the source picked are kept for the next time."""
+        name = self.query_one("#nm-name", Input).value
+        if name.strip() and name != self._suggested or self.source is not None:
+            drafts_of(self.app)[DRAFT] = (self.draft_layer, name, self.source.qualified if self.source else None)
+        self.dismiss(None)
 
 
 def _candidate_text(candidate: Candidate) -> Text:

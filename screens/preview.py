@@ -116,6 +116,20 @@ class PreviewScreen(ModalScreen[None]):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def action_copy_sql(self) -> None:
+        if self.compiled is None or self.compiled.sql is None:
+            self.notify("Nothing to copy yet: the SQL has not compiled.", severity="warning")
+            return
+        self.app.copy_text(self.compiled.sql, f"the compiled SQL of {self.model}")
+
+    def action_copy_row(self) -> None:
+        table = self.query_one("#preview-rows", DataTable)
+        row = table.cursor_row - 1  # the first row shows the types
+        if self.shown is None or not 0 <= row < len(self.shown.rows):
+            self.notify("Move the cursor to a row first (the first line is the column types).", severity="warning")
+            return
+        self.app.copy_text(row_as_tsv(self.shown.columns, self.shown.rows[row]), f"row {self.page * PAGE_ROWS + row + 1} of {self.model}")
+
     def action_page(self, step: int) -> None:
         if self.shown is None or self.compiled is None:
             return
@@ -130,6 +144,14 @@ def page_summary(page: int, rows: QueryRows) -> str:
         return "✓ It compiles; its query returns no rows."
     first = page * PAGE_ROWS + 1
     return f"Rows {first}–{first + len(rows.rows) - 1} of {rows.total} · {len(rows.columns)} columns · n / p: next / previous page"
+
+
+def row_as_tsv(columns: tuple[str, ...], values: tuple) -> str:
+    """The column names over the values, tab-separated (pastes as two rows of a spreadsheet)."""
+    def cell(value: object) -> str:
+        return "" if value is None else str(value).replace("\t", " ").replace("\n", " ")
+
+    return "\t".join(columns) + "\n" + "\t".join(cell(v) for v in values) + "\n"
 
 
 def _cell(value: object) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +16,7 @@ from screens.help import HelpRow, HelpScreen
 from screens.main import MainScreen
 from tui.bindings import bindings_for
 from tui.widgets.editor.recovered import modified_panes
+from tui.core.clipboard import copy_locally
 from tui.core.commands import APP_COMMANDS, Command, unsafe_key_warnings
 from tui.core.config import WorkbenchConfig, load_config
 from tui.core.lint.child import ProjectLinter, lint_project_in_child
@@ -45,6 +48,9 @@ class WorkbenchApp(App[None]):
         self.prefetch = prefetch
         self.project_linter = project_linter
         self.warm_jobs = warm_jobs
+        self.drafts: dict[str, object] = {}
+        """What was typed into a question or the wizard closed with Esc, by what it was for: offered
+        again when it opens (Esc never discards work, also when an arrow key's sequence arrives split)."""
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
@@ -88,6 +94,27 @@ class WorkbenchApp(App[None]):
             main.quit_when_safe()
             return
         self.exit()
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy through the terminal (OSC 52: works over SSH and in tmux with set-clipboard) and
+        the local tools (terminal.clipboard picks), then say which took it."""
+        how = self.config.clipboard
+        by_terminal = how in ("both", "osc52")
+        if by_terminal:
+            self.copy_to_clipboard(text)
+        if how in ("both", "local"):
+            self._copy_locally(text, what, by_terminal)
+        else:
+            self.notify(f"Copied {what} (through the terminal, OSC 52).", title="Copied")
+
+    @work(thread=True, group="copy", exit_on_error=False)
+    def _copy_locally(self, text: str, what: str, by_terminal: bool) -> None:
+        took, failed = copy_locally(text, os.environ)
+        ways = (["the terminal (OSC 52)"] if by_terminal else []) + took
+        said = f"Copied {what} through {', '.join(ways)}." if ways else f"Nothing took {what}: no clipboard tool here and OSC 52 is off."
+        if failed:
+            said += f" Failed: {'; '.join(failed)}."
+        self.call_from_thread(self.notify, said, title="Copied", severity="warning" if failed or not ways else "information")
 
     def keep_unsaved_edits(self, signal_name: str) -> Path | None:
         """From the SIGHUP/SIGTERM handler, before anything else: every modified pane goes to a

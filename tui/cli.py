@@ -383,6 +383,8 @@ def _open_app(project_dir: Path) -> int:
         print(_needs_terminal(problem), file=sys.stderr)
         return NO_TERMINAL_EXIT
     prefetch = _prefetch(project, config)
+    # Textual reads $ESCDELAY once, when it is imported (below): a split arrow key over SSH
+    os.environ["ESCDELAY"] = str(config.escape_delay(os.environ))
     from tui.app import WorkbenchApp
     from tui.core.process import end_all_children, guard_children
 

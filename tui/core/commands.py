@@ -94,6 +94,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("preview", "p", "screen.preview", "Preview", "The open model's compiled SQL (from the file as it is now) and its first rows, a page at a time"),
     Command("cancel_job", "X", "screen.cancel_job", "Cancel job", "Stop the running dbt job (and drop the waiting ones)", show=False),
     Command("rescan", "r", "screen.rescan", "Rescan", "Read the project's files again"),
+    Command("copy_name", "c", "screen.copy_name", "Copy name", "Copy the open model's name (OSC 52 and the local clipboard)", show=False),
     Command("lint", "l", "screen.lint", "Lint", "Every finding of the project by rule; enter opens the model at the line"),
     Command("layer_mapping", "m", "screen.layer_mapping", "Layers", "Review a layer mapping derived from the project's folders and prefixes (saved to dbt-workbench.yml only when you accept)", show=False),
     Command("edit_sql", "e", "screen.edit_sql", "Edit SQL", "Put the cursor in the model's SQL", priority=True),
@@ -140,7 +141,7 @@ NEW_MODEL_COMMANDS: tuple[Command, ...] = (
     Command("new_model_create", "ctrl+o", "screen.create", "Create", "Check the name, then show the file to write (enter in the name does the same)"),
     Command("new_model_open", "o", "screen.open_candidate", "Open it", "Open the highlighted existing model instead of creating one"),
     Command("new_model_extend", "x", "screen.extend_candidate", "Extend instead", "Open the highlighted model in the SQL editor to extend it"),
-    Command("new_model_cancel", "escape", "screen.dismiss(None)", "Cancel", "Close the wizard; nothing is written"),
+    Command("new_model_cancel", "escape", "screen.cancel", "Cancel", "Close the wizard; nothing is written (what you typed is back when it opens again)"),
 )
 
 FIND_DATA_COMMANDS: tuple[Command, ...] = (
@@ -178,6 +179,8 @@ SUGGEST_TESTS_COMMANDS: tuple[Command, ...] = (
 PREVIEW_COMMANDS: tuple[Command, ...] = (
     Command("preview_next", "n,pagedown", "screen.page(1)", "Next page", "The next 100 rows"),
     Command("preview_previous", "p,pageup", "screen.page(-1)", "Previous page", "The 100 rows before"),
+    Command("preview_copy_sql", "c", "screen.copy_sql", "Copy SQL", "Copy the compiled SQL (OSC 52 and the local clipboard)"),
+    Command("preview_copy_row", "y", "screen.copy_row", "Copy row", "Copy the highlighted row, tab-separated, under its column names"),
     Command("preview_close", "escape", "screen.dismiss(None)", "Close", "Back to the tree"),
 )
 

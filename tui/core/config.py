@@ -19,6 +19,11 @@ Nothing is read from the environment at import time; `load_config` is called wit
     editor:
       new_entry_file: folder   # a model without a YAML entry gets one in its folder's schema
                                # file when there is one (else <model>.yml); `model`: always <model>.yml
+    terminal:
+      escape_delay_ms: 250     # how long a lone Esc waits for the rest of a key's sequence
+                               # (default 250 over SSH, else 100; $ESCDELAY, when set, wins)
+      clipboard: both          # copies go by osc52 (the terminal, also over SSH), local
+                               # (tmux's buffer, wl-copy, xclip, xsel, pbcopy), or both
     lint:
       severity:                # rule id -> error | warning | off (ids: tui.core.lint.rules.RULES)
         fct_root_models: off
@@ -47,7 +52,12 @@ from tui.core.project.layers import Layer, LayerRules, parse_layer
 from tui.core.project.yaml_load import load_yaml, problem_from
 
 PROJECT_CONFIG_FILE = "dbt-workbench.yml"
-_SECTIONS = {"layers", "keys", "editor", "lint"}
+_SECTIONS = {"layers", "keys", "editor", "lint", "terminal"}
+_TERMINAL_KEYS = {"escape_delay_ms", "clipboard"}
+CLIPBOARD_CHOICES = ("both", "osc52", "local")
+ESCAPE_DELAY_MS = 100
+"""Textual's own wait for the rest of an escape sequence; over SSH SSH_ESCAPE_DELAY_MS."""
+SSH_ESCAPE_DELAY_MS = 250
 _LINT_KEYS = {"severity", "ignore"}
 _IGNORE_KEYS = {"model", "rule", "reason"}
 _LAYER_KEYS = {"prefixes", "folders", "base_prefixes", "base_counts_as_staging"}
@@ -69,7 +79,22 @@ class WorkbenchConfig:
     lint_severity: Mapping[str, str] = field(default_factory=dict)
     """Rule id -> 'error', 'warning' or 'off'; rules not named keep their default severity."""
     lint_ignores: tuple[LintIgnore, ...] = ()
+    escape_delay_ms: int | None = None
+    """None: SSH_ESCAPE_DELAY_MS over SSH, else ESCAPE_DELAY_MS (see `escape_delay`)."""
+    clipboard: str = "both"
     sources: tuple[Path, ...] = ()
+
+    def escape_delay(self, environ: Mapping[str, str]) -> int:
+        """Milliseconds a lone Esc waits: $ESCDELAY, else the setting, else by where we run.
+
+        Over a slow link an arrow key's `Esc [ A` can arrive split; waiting a little longer
+        reads it as the arrow it is, not as Esc followed by typed text."""
+        if environ.get("ESCDELAY", "").strip().isdigit():
+            return int(environ["ESCDELAY"])
+        if self.escape_delay_ms is not None:
+            return self.escape_delay_ms
+        over_ssh = bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"))
+        return SSH_ESCAPE_DELAY_MS if over_ssh else ESCAPE_DELAY_MS
 
     def layer_rules(self) -> LayerRules:
         return LayerRules.with_overrides(
@@ -128,6 +153,14 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
     policy = editor.get("new_entry_file", config.new_entry_file)
     if policy not in NEW_ENTRY_POLICIES:
         raise ConfigError(f"{path}: editor.new_entry_file must be one of: {', '.join(NEW_ENTRY_POLICIES)}.")
+    terminal = _mapping(data.get("terminal"), path, "terminal")
+    _reject_unknown(terminal, _TERMINAL_KEYS, path, "terminal.")
+    delay = terminal.get("escape_delay_ms", config.escape_delay_ms)
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int) or not 1 <= delay <= 2000):
+        raise ConfigError(f"{path}: terminal.escape_delay_ms must be a whole number of milliseconds from 1 to 2000.")
+    clipboard = terminal.get("clipboard", config.clipboard)
+    if clipboard not in CLIPBOARD_CHOICES:
+        raise ConfigError(f"{path}: terminal.clipboard must be one of: {', '.join(CLIPBOARD_CHOICES)}.")
     lint = _mapping(data.get("lint"), path, "lint")
     _reject_unknown(lint, _LINT_KEYS, path, "lint.")
     severity = _lint_severity(_mapping(lint.get("severity"), path, "lint.severity"), path)
@@ -141,6 +174,8 @@ def _merge(config: WorkbenchConfig, data: dict[str, Any], path: Path) -> Workben
         new_entry_file=policy,
         lint_severity={**config.lint_severity, **severity},
         lint_ignores=(*config.lint_ignores, *ignores),
+        escape_delay_ms=delay,
+        clipboard=clipboard,
         sources=(*config.sources, path),
     )
 

@@ -93,20 +93,23 @@ def run_child(
     cancelled: Cancelled | None = None,
     timeout: float | None = None,
     grace: tuple[float, float] = STOP_GRACE_S,
+    stdin_path: Path | None = None,
 ) -> ChildResult:
     """Run argv to the end, streaming its output; stop it when `cancelled()` turns true or on timeout.
+
+    `stdin_path`: a file the child reads as its input (none: /dev/null).
 
     `on_line` gets each output line (without its newline) as it arrives, from this thread.
     `keep_stdout` keeps stdout's bytes for the result (the lint's JSON); otherwise only the tail.
     If this thread is interrupted (Ctrl-C, an error in `on_line`), the child is stopped first.
     """
     args = _checked_argv(argv)
-    with _signals_held():
+    with _signals_held(), (open(stdin_path, "rb") if stdin_path is not None else contextlib.nullcontext(subprocess.DEVNULL)) as stdin:
         child = subprocess.Popen(
             args,
             cwd=cwd,
             env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             process_group=0,

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-editor bench-lint bench-dupes bench-jobs bench-workflow install clean
+.PHONY: demo test bench bench-editor bench-lint bench-dupes bench-jobs bench-workflow bench-bytes install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-jobs: $(STAMP)
 
 bench-workflow: $(STAMP)
 	$(BIN)/python benchmarks/bench_workflow.py
+
+bench-bytes: $(STAMP)
+	$(BIN)/python benchmarks/bench_terminal_bytes.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

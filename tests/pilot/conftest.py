@@ -68,6 +68,13 @@ def _watchers_not_ready(app) -> list:
     return [s.files.watching for s in app.screen_stack if isinstance(s, MainScreen) and not s.files.watching.is_set()]
 
 
+def _cursor_resting(app) -> bool:
+    """A tree's cursor move waits for the cursor to rest before it is announced."""
+    from tui.widgets.tree.model_tree import ModelTree
+
+    return any(tree.announcing for tree in app.screen.query(ModelTree))
+
+
 async def settle(pilot) -> None:
     """Let workers finish and their messages be handled, without sleeping.
 
@@ -81,6 +88,10 @@ async def settle(pilot) -> None:
         await pilot.pause()
         for waiting in _watchers_not_ready(pilot.app):
             await asyncio.to_thread(waiting.wait, 10)  # the watcher thread sets it, or 10 s pass
+        if _cursor_resting(pilot.app):
+            await pilot.pause(0.05)  # the tree announces a fast move once its cursor rests (REST_S)
+            quiet = 0
+            continue
         busy = _busy(pilot.app)
         if not busy:
             quiet += 1

@@ -18,7 +18,6 @@ import collections
 import contextlib
 import os
 import queue
-import selectors
 import signal
 import subprocess
 import threading
@@ -26,6 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
+
+from tui.core.process_output import OutputStreams
 
 TAIL_LINES = 20
 STOP_GRACE_S = (5.0, 3.0)
@@ -117,9 +118,9 @@ def run_child(
         )
         _LIVE.add(child)
     try:
-        streams = _Streams(child, on_line, keep_stdout)
+        streams = OutputStreams(child, on_line, keep_stdout, TAIL_LINES)
         deadline = None if timeout is None else time.monotonic() + timeout
-        stopped = streams.pump(cancelled, deadline) or _wait(child, cancelled, deadline)
+        stopped = streams.pump(lambda: _should_stop(cancelled, deadline)) or _wait(child, cancelled, deadline)
         if stopped is not None:
             stop_child(child, grace)
             streams.drain()
@@ -234,87 +235,6 @@ def _checked_argv(argv: Sequence[str]) -> list[str]:
     if not all(isinstance(arg, str) for arg in args):
         raise TypeError(f"every argument must be text: {args!r}")
     return args
-
-
-class _Streams:
-    """Reads the child's pipes as data arrives, splitting lines, without ever blocking on one pipe."""
-
-    def __init__(self, child: subprocess.Popen[bytes], on_line: LineHandler | None, keep_stdout: bool) -> None:
-        self.child = child
-        self.on_line = on_line
-        self.keep_stdout = keep_stdout
-        self._kept = bytearray()
-        self._partial: dict[int, bytes] = {}
-        self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
-        self._selector = selectors.DefaultSelector()
-        for stream in (child.stdout, child.stderr):
-            if stream is not None:
-                os.set_blocking(stream.fileno(), False)
-                self._selector.register(stream, selectors.EVENT_READ)
-        self._stdout_fd = child.stdout.fileno() if child.stdout is not None else -1
-
-    def pump(self, cancelled: Cancelled | None, deadline: float | None) -> str | None:
-        """Read until both pipes close; returns 'cancelled' or 'timeout' if it had to give up first."""
-        while self._selector.get_map():
-            stop = _should_stop(cancelled, deadline)
-            if stop is not None:
-                return stop
-            for key, _ in self._selector.select(_POLL_S):
-                self._read(key.fileobj)
-        return None
-
-    def drain(self) -> None:
-        """After a stop: take what is left in the pipes (the child has exited or been killed)."""
-        end = time.monotonic() + 2.0
-        while self._selector.get_map() and time.monotonic() < end:
-            for key, _ in self._selector.select(_POLL_S):
-                self._read(key.fileobj)
-        for key in list(self._selector.get_map().values()):
-            self._close(key.fileobj)
-
-    def _read(self, stream) -> None:
-        fd = stream.fileno()
-        try:
-            data = os.read(fd, 65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self._close(stream)
-            return
-        if fd == self._stdout_fd and self.keep_stdout:
-            self._kept.extend(data)  # data for the caller (JSON, say), not lines for people
-            return
-        self._lines(fd, data)
-
-    def _lines(self, fd: int, data: bytes) -> None:
-        pending = self._partial.pop(fd, b"") + data
-        *complete, rest = pending.split(b"\n")
-        if rest:
-            self._partial[fd] = rest
-        for raw in complete:
-            self._emit(fd, raw)
-
-    def _emit(self, fd: int, raw: bytes) -> None:
-        line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
-        self._tail.append(line)
-        if self.on_line is not None:
-            self.on_line(line)
-
-    def _close(self, stream) -> None:
-        fd = stream.fileno()
-        rest = self._partial.pop(fd, b"")
-        if rest:
-            self._emit(fd, rest)
-        self._selector.unregister(stream)
-        stream.close()
-
-    def stdout(self) -> bytes:
-        return bytes(self._kept)
-
-    def tail(self) -> tuple[str, ...]:
-        return tuple(self._tail)
 
 
 def stop_child(child: subprocess.Popen[bytes], grace: tuple[float, float] = STOP_GRACE_S) -> None:

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -23,6 +24,8 @@ SOURCES_OPEN_UP_TO = 30
 """A Sources group with more tables arrives collapsed: it must not push the models off the screen."""
 LAZY_ABOVE = 300
 """Projects with more models open with sub-folders collapsed; a folder's models are added on expand."""
+REST_S = 0.12
+"""How long the cursor rests on an item before the screen is told (and opens it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class ModelTree(Tree[TreeItem]):
         self._announced: TreeItem | None = None
         self._keep: TreeItem | None = None
         self._restore_due = False
+        self._announce_timer: Timer | None = None
 
     def watch_scan(self) -> None:
         self._rebuild()
@@ -215,10 +219,26 @@ class ModelTree(Tree[TreeItem]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
         """move_to announces at once; the Tree's own message for that move comes later and must
-        not announce it twice (a second "unsaved edits?" dialog after the user cancelled)."""
+        not announce it twice (a second "unsaved edits?" dialog after the user cancelled).
+
+        A cursor move is announced once the cursor has rested REST_S: a held arrow key then
+        opens only the model it stops on. Opening every model passed over repaints the editors
+        each time, which a slow SSH link carries as tens of kilobytes per step."""
         event.stop()
+        self._cancel_announce()
         if not _same_item(event.node.data, self._announced):
-            self._announce(event.node.data)
+            item = event.node.data
+            self._announce_timer = self.set_timer(REST_S, lambda: self._announce(item))
+
+    @property
+    def announcing(self) -> bool:
+        """A move waits to be announced (the cursor has not rested yet)."""
+        return self._announce_timer is not None
+
+    def _cancel_announce(self) -> None:
+        if self._announce_timer is not None:
+            self._announce_timer.stop()
+            self._announce_timer = None
 
     def move_to(self, item: TreeItem) -> None:
         """Put the cursor on an item (the user stays on it, or chose it elsewhere); a restore
@@ -246,6 +266,7 @@ class ModelTree(Tree[TreeItem]):
 
     def _announce(self, item: TreeItem | None) -> None:
         """Tell the screen what the cursor is on now."""
+        self._announce_timer = None
         self._announced = item
         if isinstance(item, ModelFile):
             self.post_message(self.ModelHighlighted(item))

@@ -53,7 +53,9 @@ from textual.widgets import TextArea
 class Plain(App):
     CSS = "TextArea { width: 40; height: 25; }"  # the size of the workbench's SQL pane at 120x40
     def compose(self):
-        yield TextArea(Path(sys.argv[1]).read_text(), show_line_numbers=True, soft_wrap=False, id="ed")
+        editor = TextArea(Path(sys.argv[1]).read_text(), show_line_numbers=True, soft_wrap=False, id="ed")
+        editor.cursor_blink = False  # as the workbench's editor: a blink writes every 0.5 s, keys or not
+        yield editor
     def on_mount(self):
         self.query_one(TextArea).focus()
 Plain().run()

@@ -69,7 +69,9 @@ class FindDataScreen(ModalScreen["Destination | None"]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Find data: what do you need?"
-            yield Input(placeholder="e.g. case decisions by reviewer (enter: to the list)", id="fd-ask")
+            typed = Input(placeholder="e.g. case decisions by reviewer (enter: to the list)", id="fd-ask")
+            typed.cursor_blink = False  # no animation: a blink is bytes on a slow link
+            yield typed
             yield Static(VERDICT_TEXT[Verdict.EMPTY], id="fd-verdict")
             yield OptionList(id="fd-matches")
             yield Static(id="fd-snippet")

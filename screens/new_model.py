@@ -127,7 +127,9 @@ class NewModelScreen(ModalScreen["Destination | None"]):
             with RadioSet(id="nm-layer"):
                 for layer in LAYERS:
                     yield LayerButton(f"{layer.title} ({' / '.join(prefixes_for(layer, self.rules))})", value=layer is self.draft_layer)
-            yield Input(placeholder="model name, e.g. stg_crm__customers", id="nm-name")
+            typed = Input(placeholder="model name, e.g. stg_crm__customers", id="nm-name")
+            typed.cursor_blink = False  # no animation: a blink is bytes on a slow link
+            yield typed
             yield Static(id="nm-check")
             yield OptionList(id="nm-sources")
             yield OptionList(id="nm-candidates")

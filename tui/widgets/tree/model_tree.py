@@ -227,8 +227,14 @@ class ModelTree(Tree[TreeItem]):
         event.stop()
         self._cancel_announce()
         if not _same_item(event.node.data, self._announced):
-            item = event.node.data
-            self._announce_timer = self.set_timer(REST_S, lambda: self._announce(item))
+            self._announce_timer = self.set_timer(REST_S, self._announce_resting)
+
+    def _announce_resting(self) -> None:
+        """The cursor has rested: what it is on now (a rebuild may have moved it since)."""
+        self._announce_timer = None
+        node = self.cursor_node
+        if node is not None and not _same_item(node.data, self._announced):
+            self._announce(node.data)
 
     @property
     def announcing(self) -> bool:

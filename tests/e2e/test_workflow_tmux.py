@@ -43,10 +43,11 @@ def status_of(root: Path) -> dict:
     return json.loads(result.stdout)[0]
 
 
-def test_the_whole_path_in_tmux_then_an_edit_locks_it_again(built_demo: Path, tmp_path: Path, open_app) -> None:  # noqa: F811
+@pytest.mark.parametrize("size", [(120, 32), (200, 50)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_whole_path_in_tmux_then_an_edit_locks_it_again(built_demo: Path, tmp_path: Path, open_app, size) -> None:  # noqa: F811
     root = tmp_path / "demo"
     shutil.copytree(built_demo, root)
-    app = open_app(root, 120, 32)
+    app = open_app(root, *size)
     app.wait_for("Sources (3)", "Staging (3)", "n New model")
     app.keys("n")
     app.wait_for("New model: check what exists first")

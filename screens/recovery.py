@@ -95,8 +95,9 @@ class RecoveryOffer:
                 self._restore(recovery)
                 return  # one model in the panes at a time: the rest are offered at the next start
             if choice == "discard":
-                set_aside(recovery, "discarded")
-                self.screen.notify(f"Set aside as {recovery.file.name}.discarded in {FOLDER}.", title="Recovery")
+                kept = set_aside(recovery, "discarded")
+                said = f"Set aside as {kept.name} in {FOLDER}." if kept else f"Could not rename {recovery.file.name}: it is offered again at the next start."
+                self.screen.notify(said, title="Recovery")
             self._ask(later)
 
         # decided once the dialog is gone, so what is said shows on the main screen, not on the dialog

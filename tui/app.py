@@ -118,7 +118,8 @@ class WorkbenchApp(App[None]):
 
     def keep_unsaved_edits(self, signal_name: str) -> Path | None:
         """From the SIGHUP/SIGTERM handler, before anything else: every modified pane goes to a
-        recovery file in the project (never over the user's file). Must not raise."""
+        recovery file in the project (never over the user's file). An error here is the signal
+        guard's to swallow: the children are stopped and the app exits all the same."""
         main = next((screen for screen in self.screen_stack if isinstance(screen, MainScreen)), None)
         if main is None:
             return None

@@ -64,3 +64,13 @@ def test_any_text_comes_back_exactly(tmp_path_factory, text: str) -> None:
     write_recovery(root, [RecoveredPane("sql", "m", "models/m.sql", text, "")], "SIGHUP")
     [found], _ = pending_recoveries(root)
     assert found.panes[0].text == text
+
+
+def test_a_recovery_naming_a_path_outside_the_project_or_no_pane_is_unreadable(tmp_path: Path) -> None:
+    folder = tmp_path / FOLDER
+    folder.mkdir(parents=True)
+    pane = {"kind": "sql", "model": "m", "path": "../../etc/passwd", "text": "x", "loaded": ""}
+    (folder / "20261201T000000Z-1.json").write_text(json.dumps({"format": 1, "written_at": "t", "panes": [pane]}))
+    (folder / "20261201T000001Z-2.json").write_text(json.dumps({"format": 1, "written_at": "t", "panes": []}))
+    found, bad = pending_recoveries(tmp_path)
+    assert found == [] and "is not a path inside the project" in bad[0].reason and "holds no pane" in bad[1].reason

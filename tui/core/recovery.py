@@ -92,13 +92,22 @@ def _read(path: Path) -> Recovery:
     if document.get("format") != FORMAT:
         raise ValueError(f"format {document.get('format')!r}; this version reads format {FORMAT}")
     panes = tuple(RecoveredPane(**{key: str(pane[key]) for key in RecoveredPane.__slots__}) for pane in document["panes"])
+    if not panes:
+        raise ValueError("it holds no pane")
+    for pane in panes:
+        if Path(pane.path).is_absolute() or ".." in Path(pane.path).parts:
+            raise ValueError(f"{pane.path!r} is not a path inside the project")
     return Recovery(path, str(document["written_at"]), str(document.get("signal", "")), panes)
 
 
-def set_aside(recovery: Recovery, how: str) -> Path:
-    """Mark it dealt with (`restored` or `discarded`): renamed, never deleted."""
+def set_aside(recovery: Recovery, how: str) -> Path | None:
+    """Mark it dealt with (`restored` or `discarded`): renamed, never deleted. None: the rename
+    failed (the folder is read-only, say), and it will be offered again."""
     target = recovery.file.with_name(recovery.file.name + f".{how}")
-    os.replace(recovery.file, target)
+    try:
+        os.replace(recovery.file, target)
+    except OSError:
+        return None
     return target
 
 

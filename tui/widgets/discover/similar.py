@@ -73,6 +73,7 @@ class SimilarPanel(OptionList):
         self._model: ModelFile | None = None
         self._text = ""
         self._timer: Timer | None = None
+        self._shown_lines: list[tuple[str, str]] = []
         self.border_title = "Models like this one"
 
     # --- inputs -------------------------------------------------------------------------------
@@ -150,10 +151,15 @@ class SimilarPanel(OptionList):
     # --- showing ------------------------------------------------------------------------------
 
     def _show(self, candidates: list[Candidate]) -> None:
+        """The candidates in one update (a list filled option by option re-lays the screen out
+        once per option: kilobytes over a slow link); the same lines as shown change nothing."""
+        lines = [candidate_line(candidate) for candidate in candidates]
+        same = [(c.path, line.plain) for c, line in zip(candidates, lines)] == self._shown_lines
         self.candidates = candidates
-        self.clear_options()
-        for candidate in candidates:
-            self.add_option(Option(candidate_line(candidate), id=candidate.path))
+        if same:
+            return
+        self._shown_lines = [(c.path, line.plain) for c, line in zip(candidates, lines)]
+        self.set_options(Option(line, id=candidate.path) for candidate, line in zip(candidates, lines))
         self.set_class(bool(candidates), "-shown")
         likely = sum(1 for c in candidates if c.likely)
         self.border_title = f"Models like this one: {likely} likely duplicate(s)" if likely else "Models like this one"

@@ -30,6 +30,8 @@ class EditorPane(Vertical):
         self.buffer: Buffer | None = None
         self.lock: str | None = None
         """Why the workflow keeps this pane read-only now (None: it does not)."""
+        self._shown: dict[str, str] = {}
+        """The title and note as last drawn."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title")
@@ -114,7 +116,9 @@ class EditorPane(Vertical):
         )
 
     def _set_note(self, note: str | None) -> None:
-        self.query_one(".pane-note", Static).update(note or "")
+        if (note or "") != self._shown.get("note"):  # an update re-lays the screen out: only on change
+            self._shown["note"] = note or ""
+            self.query_one(".pane-note", Static).update(note or "")
         self.set_class(bool(note), "-noted")
 
     def on_code_editor_typed_while_read_only(self, event: CodeEditor.TypedWhileReadOnly) -> None:
@@ -141,5 +145,8 @@ class EditorPane(Vertical):
         if dirty and len(MODIFIED + title + suffix) > room:
             suffix = ""  # the ● and the colour still say it
         fitted = fit_title(title, room - len(suffix) - (len(MODIFIED) if dirty else 0))
-        self.query_one(".pane-title", Static).update((MODIFIED + fitted + suffix) if dirty else fitted)
+        shown = (MODIFIED + fitted + suffix) if dirty else fitted
+        if shown != self._shown.get("title"):  # every keystroke comes here: update only on change
+            self._shown["title"] = shown
+            self.query_one(".pane-title", Static).update(shown)
         self.set_class(dirty, "-dirty")

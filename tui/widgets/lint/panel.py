@@ -104,6 +104,7 @@ class LintPanel(OptionList):
         self.settings = settings
         self.project_linter = project_linter
         self.findings: list[Finding] = []
+        self._shown_lines: list[str] = []
         self.linted_text: str | None = None
         """The SQL text the shown findings are for."""
         self.project_findings: list[Finding] = []
@@ -163,13 +164,18 @@ class LintPanel(OptionList):
             self.show_findings(message.findings)
 
     def show_findings(self, findings: list[Finding], note: str | None = None) -> None:
+        """The findings in one update (filled option by option, the list re-lays the screen out
+        once per option, on every keystroke's lint); the same lines as shown change nothing."""
         self.findings = list(findings)
-        self.clear_options()
-        for index, finding in enumerate(self.findings):
-            self.add_option(Option(finding_text(finding), id=str(index)))
         clean = not self.findings
+        lines = [finding_text(finding) for finding in self.findings] or [Text(CLEAN if note is None else note, "green")]
+        if [line.plain for line in lines] == self._shown_lines:
+            return
+        self._shown_lines = [line.plain for line in lines]
         if clean:
-            self.add_option(Option(Text(CLEAN if note is None else note, "green"), disabled=True))
+            self.set_options([Option(lines[0], disabled=True)])
+        else:
+            self.set_options(Option(line, id=str(index)) for index, line in enumerate(lines))
         self.set_class(clean, "-clean")
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
         self.border_title = f"Lint: {errors} error(s), {len(self.findings) - errors} warning(s)" if not clean else "Lint"

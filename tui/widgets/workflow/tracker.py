@@ -64,6 +64,8 @@ class StepTracker(Static):
         self.model: ModelFile | None = None
         self.flow: ModelFlow | None = None
         self._stamp: object = None
+        self._drawn: str | None = None
+        """The markup last drawn: a poll that finds nothing new draws nothing."""
         self._reading = 0
         """Each reading asked for is numbered: a slower, older one arriving late is dropped."""
         self._runs: dict[int, tuple[ModelFile, Artifacts, Job, Job]] = {}
@@ -178,7 +180,9 @@ class StepTracker(Static):
     def _draw(self) -> None:
         text = self._text()
         text.no_wrap, text.overflow = True, "ellipsis"  # two lines at most, whatever the width
-        self.update(text)
+        if text.markup != self._drawn:  # an update re-lays the screen out (polls come twice a second)
+            self._drawn = text.markup
+            self.update(text)
 
     def _text(self) -> Text:
         if self.model is None:

@@ -175,6 +175,8 @@ class PromptDialog(ModalScreen[str | None]):
         typed = self.query_one(Input).value
         if typed.strip() and typed != self.value:
             drafts_of(self.app)[f"prompt:{self.title_text}"] = typed
+        else:
+            drafts_of(self.app).pop(f"prompt:{self.title_text}", None)  # emptied on purpose
         self.dismiss(None)
 
 

@@ -122,11 +122,17 @@ class RecoveryOffer:
             return
         self.pending = None
         restored = restore_into(self.screen.editors, recovery.panes)
-        set_aside(recovery, "restored")
         left = [pane.path for pane in recovery.panes if pane.path not in restored]
-        said = f"Restored unsaved edits of {', '.join(restored) or 'nothing'}: review, then save (the usual checks apply)."
-        if left:
-            said += f" Not restored (the pane edits something else now): {', '.join(left)}; they stay in {recovery.file.name}.restored."
+        if left:  # kept as it is: offered again at the next start
+            said = f"Not restored (the pane edits something else now): {', '.join(left)}; {recovery.file.name} is kept in {FOLDER}."
+            if restored:
+                said = f"Restored unsaved edits of {', '.join(restored)}. " + said
+            self.screen.notify(said, title="Recovery", severity="warning", timeout=12)
+            return
+        kept = set_aside(recovery, "restored")
+        said = f"Restored unsaved edits of {', '.join(restored)}: review, then save (the usual checks apply)."
+        if kept is None:
+            said += f" ({recovery.file.name} could not be renamed: it is offered again at the next start.)"
         self.screen.notify(said, title="Recovery", timeout=12)
 
 

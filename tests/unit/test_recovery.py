@@ -74,3 +74,12 @@ def test_a_recovery_naming_a_path_outside_the_project_or_no_pane_is_unreadable(t
     (folder / "20261201T000001Z-2.json").write_text(json.dumps({"format": 1, "written_at": "t", "panes": []}))
     found, bad = pending_recoveries(tmp_path)
     assert found == [] and "is not a path inside the project" in bad[0].reason and "holds no pane" in bad[1].reason
+
+
+def test_a_pane_of_an_unknown_kind_makes_the_recovery_unreadable(tmp_path: Path) -> None:
+    folder = tmp_path / FOLDER
+    folder.mkdir(parents=True)
+    pane = {"kind": "read-only", "model": "m", "path": "models/m.sql", "text": "x", "loaded": ""}
+    (folder / "20261201T000000Z-1.json").write_text(json.dumps({"format": 1, "written_at": "t", "panes": [pane]}))
+    found, bad = pending_recoveries(tmp_path)
+    assert found == [] and "a pane of kind 'read-only'" in bad[0].reason

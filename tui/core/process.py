@@ -322,9 +322,11 @@ def _ended_by_signal(signum: int, _frame) -> None:
     if _main_starting:
         _held.append(signum)
         return
+    global _first
     if _first is not None:
+        first, _first = _first, None  # once: a second signal must not keep the same edits twice
         try:
-            _first(signum)
+            first(signum)
         except Exception:  # noqa: BLE001 - nothing may keep the children from being stopped
             pass
     end_all_children()

@@ -22,6 +22,8 @@ from tui.core.files import atomic_write_bytes, is_temp_file
 
 FOLDER = Path(".dbt-workbench") / "recovery"
 FORMAT = 1
+PANE_KINDS = ("sql", "entry", "new entry", "whole file")
+"""tui.core.buffers.PaneKind's editable kinds (a read-only pane holds no edits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,9 @@ def _read(path: Path) -> Recovery:
     panes = tuple(RecoveredPane(**{key: str(pane[key]) for key in RecoveredPane.__slots__}) for pane in document["panes"])
     if not panes:
         raise ValueError("it holds no pane")
+    for pane in panes:
+        if pane.kind not in PANE_KINDS:
+            raise ValueError(f"a pane of kind {pane.kind!r}")
     for pane in panes:
         if Path(pane.path).is_absolute() or ".." in Path(pane.path).parts:
             raise ValueError(f"{pane.path!r} is not a path inside the project")

@@ -65,12 +65,20 @@ class PostgresReader:
         if missing:
             raise WorkbenchError(f"The Postgres target gives no {' or '.join(missing)}.")
         options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        try:
+            port = int(settings.get("port") or 5432)
+            connect_timeout = int(settings.get("connect_timeout") or CONNECT_TIMEOUT_S)
+        except ValueError:
+            raise WorkbenchError(
+                f"The Postgres target's port or connect_timeout is not a number as the workbench reads it "
+                f"({settings.get('port')!r}, {settings.get('connect_timeout')!r}): write it plainly or as {{{{ env_var('X') }}}}."
+            ) from None
         parameters: dict[str, object] = {
             "host": settings["host"],
-            "port": int(settings.get("port") or 5432),
+            "port": port,
             "user": settings["user"],
             "dbname": settings.get("dbname") or settings.get("database") or settings["user"],
-            "connect_timeout": int(settings.get("connect_timeout") or CONNECT_TIMEOUT_S),
+            "connect_timeout": connect_timeout,
             "application_name": "dbt-workbench",
             "options": options,
         }

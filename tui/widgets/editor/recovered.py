@@ -24,7 +24,8 @@ def restore_into(area: EditorArea, panes: tuple[RecoveredPane, ...]) -> list[str
     for recovered in panes:
         for pane in area.panes():
             buffer = pane.buffer
-            if buffer is not None and str(buffer.path) == recovered.path and buffer.model_name == recovered.model and not buffer.read_only:
+            same_part = buffer is not None and buffer.kind.value == recovered.kind and str(buffer.path) == recovered.path
+            if same_part and buffer.model_name == recovered.model:
                 pane.restore(recovered.text)
                 restored.append(recovered.path)
                 break

@@ -232,6 +232,8 @@ class ModelTree(Tree[TreeItem]):
     def _announce_resting(self) -> None:
         """The cursor has rested: what it is on now (a rebuild may have moved it since)."""
         self._announce_timer = None
+        if self._restore_due:
+            return  # mid-rebuild: the cursor is put back (and announced) by the restore
         node = self.cursor_node
         if node is not None and not _same_item(node.data, self._announced):
             self._announce(node.data)
@@ -272,7 +274,7 @@ class ModelTree(Tree[TreeItem]):
 
     def _announce(self, item: TreeItem | None) -> None:
         """Tell the screen what the cursor is on now."""
-        self._announce_timer = None
+        self._cancel_announce()
         self._announced = item
         if isinstance(item, ModelFile):
             self.post_message(self.ModelHighlighted(item))

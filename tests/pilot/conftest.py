@@ -68,11 +68,14 @@ def _watchers_not_ready(app) -> list:
     return [s.files.watching for s in app.screen_stack if isinstance(s, MainScreen) and not s.files.watching.is_set()]
 
 
-def _cursor_resting(app) -> bool:
-    """A tree's cursor move waits for the cursor to rest before it is announced."""
+def _announce_resting_moves(app) -> bool:
+    """A tree's cursor move that waits for the cursor to rest is announced at once; True if any was."""
     from tui.widgets.tree.model_tree import ModelTree
 
-    return any(tree.announcing for tree in app.screen.query(ModelTree))
+    waiting = [tree for tree in app.screen.query(ModelTree) if tree.announcing]
+    for tree in waiting:
+        tree.announce_now()
+    return bool(waiting)
 
 
 async def settle(pilot) -> None:
@@ -88,9 +91,8 @@ async def settle(pilot) -> None:
         await pilot.pause()
         for waiting in _watchers_not_ready(pilot.app):
             await asyncio.to_thread(waiting.wait, 10)  # the watcher thread sets it, or 10 s pass
-        if _cursor_resting(pilot.app):
-            await pilot.pause(0.05)  # the tree announces a fast move once its cursor rests (REST_S)
-            quiet = 0
+        if _announce_resting_moves(pilot.app):
+            quiet = 0  # the move is announced now (the keys have been pressed: the cursor rests)
             continue
         busy = _busy(pilot.app)
         if not busy:

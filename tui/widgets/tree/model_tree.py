@@ -238,6 +238,13 @@ class ModelTree(Tree[TreeItem]):
         if node is not None and not _same_item(node.data, self._announced):
             self._announce(node.data)
 
+    def announce_now(self) -> None:
+        """Tell the screen at once what the cursor is on, without waiting for it to rest (for
+        callers that know the user has stopped: tests settling the app)."""
+        if self._announce_timer is not None:
+            self._cancel_announce()
+            self._announce_resting()
+
     @property
     def announcing(self) -> bool:
         """A move waits to be announced (the cursor has not rested yet)."""

@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: first_frame.py PROJECT_DIR", file=sys.stderr)
         return 2
-    from tui.cli import start_scan
+    from tui.cli_open import start_scan
 
     project, config, prefetch = start_scan(Path(argv[0]))  # as `dbt-workbench DIR` starts
     from tui.app import WorkbenchApp

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         help='build it on a Postgres server instead: a libpq string such as "host=localhost user=me dbname=analytics" '
         "(raw tables go to its raw schema, models to workbench_demo; the password comes from $PGPASSWORD)",
     )
+    demo.add_argument(
+        "--spark", action="store_true",
+        help="build it on a local Apache Spark instead (dbt-spark's session method; needs the `spark` extra and "
+        "Java 17): the raw tables go to a Spark catalog in the demo folder (metastore_db/, spark-warehouse/)",
+    )
     models = commands.add_parser("models", help="list the project's models with layer, docs and tests")
     models.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     models.add_argument("--json", action="store_true", help="print JSON (name, layer, path, yml file, ...)")
@@ -287,6 +292,8 @@ def run_demo(args: argparse.Namespace) -> int:
     # must not leave dbt holding demo.duckdb; dbt's own process group gets no SIGHUP from the tty.
     guard_children()
 
+    if args.postgres and args.spark:
+        raise WorkbenchError("Pick one warehouse for the demo: --postgres or --spark, not both.")
     target = (args.directory or default_demo_dir()).expanduser()
     try:
         root = write_demo_project(target, overwrite=args.overwrite)
@@ -301,6 +308,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
         use_postgres(root, parse_dsn(args.postgres))
         print("Loaded the raw tables into Postgres; profiles.yml now targets it (the DuckDB target stays as dev).")
+    elif args.spark:
+        from tui.core.demo.spark import use_spark
+
+        print("Loading the raw tables into a local Spark (starting a JVM takes a few seconds)...", flush=True)
+        use_spark(root)
+        print("Loaded the raw tables into Spark; profiles.yml now targets it (the DuckDB target stays as dev).")
     print("Building it with dbt (dbt build: seeds the views and tables, runs the tests)...", flush=True)
     build_demo_project(root, on_line=lambda line: print(f"  {line}", flush=True))
     print("Demo project built.")

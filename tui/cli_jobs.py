@@ -109,11 +109,49 @@ def run_preview(args: argparse.Namespace) -> int:
         return 2
     if _bad_model_name(args.model):
         return 2
+    from tui.core.project.dbt_project import load_project
+    from tui.core.warehouse.reader import read_through_dbt
+
+    project = load_project(args.project_dir)
+    if read_through_dbt(project.connection):
+        return _preview_through_worker(args, project)
     project, compiled = _compiled_model(args)
     if compiled.sql is None:
         print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
         return 1
-    rows = preview_page(project, compiled.sql, 0, args.limit)
+    _print_rows(args, preview_page(project, compiled.sql, 0, args.limit))
+    return 0
+
+
+def _preview_through_worker(args: argparse.Namespace, project) -> int:  # noqa: ANN001 (imported lazily)
+    """A target the workbench does not read directly (Spark): one warm dbt worker compiles the
+    model and runs the reads, so the warehouse starts once (Spark's session method holds a JVM)."""
+    from tui.core.jobs.preview import compiled_from, preview_page
+    from tui.core.jobs.spec import JobKind, JobSpec, checked_model_name
+    from tui.core.jobs.warm_client import WarmJobs
+    from tui.core.warehouse.reader import worker_warm_up
+    from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
+
+    name = checked_model_name(args.model)
+    print(f"dbt-workbench: starting dbt for the {project.connection.describe()} target…", file=sys.stderr)
+    warm = WarmJobs(project.root, project.target_path, warm_up=worker_warm_up(project.connection))
+    if not warm.start():
+        print(f"dbt-workbench: {warm.problem}", file=sys.stderr)
+        return 1
+    offer_dbt_reads(warm.read)
+    try:
+        compiled = compiled_from(warm.run(JobSpec(JobKind.COMPILE, name), project.root, target_path=project.target_path), name)
+        if compiled.sql is None:
+            print(f"dbt-workbench: {compiled.problem}", file=sys.stderr)
+            return 1
+        _print_rows(args, preview_page(project, compiled.sql, 0, args.limit))
+        return 0
+    finally:
+        withdraw_dbt_reads(warm.read)
+        warm.stop()
+
+
+def _print_rows(args: argparse.Namespace, rows) -> None:  # noqa: ANN001 (imported lazily)
     if args.json:
         import msgspec
 
@@ -125,4 +163,3 @@ def run_preview(args: argparse.Namespace) -> int:
         for row in rows.rows:
             print(" | ".join("∅" if v is None else str(v) for v in row))
         print(f"{len(rows.rows)} of {rows.total} rows")
-    return 0

@@ -3,7 +3,9 @@ at a time, read each job's events, cancel, stop.
 
 `WarmJobs.run` has the signature of `run_job`, so the queue does not care which one runs a job.
 When the worker could not start, or has died, a job runs cold (its own dbt process) and the
-reason is kept in `problem`: a job is never lost because the fast path failed.
+reason is kept in `problem`: a job is never lost because the fast path failed. `WarmJobs.read`
+runs one query with the project's adapter (for targets the app has no reader of its own for);
+reads have no cold path: without the worker they say so.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import threading
 import time
 from pathlib import Path
 
+from tui.core.errors import WorkbenchError
 from tui.core.jobs.collect import Collector, EventHandler, JobOutcome
 from tui.core.jobs.dbt_command import dbt_env
 from tui.core.jobs.run import run_job
 from tui.core.jobs.spec import JobSpec, dbt_argv
 from tui.core.process import Cancelled, ServedChild
+from tui.core.warehouse.row_codec import decode_rows
 
 READY_TIMEOUT_S = 300.0
 """A huge project's first parse takes minutes; past this the worker is given up for cold jobs."""
@@ -28,10 +32,13 @@ CANCEL_DEADLINE_S = 15.0
 
 
 class WarmJobs:
-    def __init__(self, root: Path, target_path: str = "target", env: dict[str, str] | None = None) -> None:
+    def __init__(self, root: Path, target_path: str = "target", env: dict[str, str] | None = None, warm_up: str | None = None) -> None:
+        """`warm_up`: the module that starts the warehouse once in the worker (Spark's session;
+        tui.core.warehouse.reader.worker_warm_up)."""
         self.root = root
         self.target_path = target_path
         self.env = env
+        self.warm_up = warm_up
         self.worker: ServedChild | None = None
         self.ready = threading.Event()
         self.starting = threading.Event()
@@ -47,7 +54,7 @@ class WarmJobs:
     def start(self) -> bool:
         """Start the worker and wait until it has parsed the project (blocking: call it from a
         worker thread, after the first frame). True when it is ready for jobs."""
-        argv = [sys.executable, "-m", "tui.core.jobs.warm_worker", str(self.root), self.target_path]
+        argv = [sys.executable, "-m", "tui.core.jobs.warm_worker", str(self.root), self.target_path, *([self.warm_up] if self.warm_up else [])]
         self.starting.set()
         try:
             return self._started(argv)
@@ -112,6 +119,49 @@ class WarmJobs:
                 return run_job(spec, root, on_event, cancelled, env, target_path)
             self._job += 1
             return self._run_warm(self._job, spec, on_event, cancelled, root / target_path / "run_results.json")
+
+    def read(self, sql: str) -> tuple[list[tuple[str, str]], list[tuple]]:
+        """One query run by the worker with the project's adapter: (name, type) of each column
+        and the rows. Waits for a running job; a WorkbenchError when it cannot be read."""
+        while self.starting.is_set():
+            self.ready.wait(_POLL_S)
+        with self._lock:
+            if not self.usable:
+                why = f": {self.problem}" if self.problem else ""
+                raise WorkbenchError(f"the warm dbt worker is not running{why}")
+            self._job += 1
+            try:
+                return self._read(self._job, sql)
+            except WorkbenchError:
+                raise
+            except BaseException:
+                self.stop()
+                raise
+
+    def _read(self, job: int, sql: str) -> tuple[list[tuple[str, str]], list[tuple]]:
+        worker = self.worker
+        assert worker is not None
+        if not worker.send(json.dumps({"job": job, "read": sql})):
+            raise WorkbenchError("the warm dbt worker has ended")
+        answer: dict | None = None
+        while True:
+            line = worker.next_line(_POLL_S)
+            if line is False:
+                continue
+            if line is ServedChild.EOF:
+                self.problem = "the warm dbt worker ended during a read: " + " / ".join(worker.tail()[-3:])
+                self.stop()
+                raise WorkbenchError(self.problem)
+            said = _answer(line)
+            if said is None:
+                continue
+            if said["wb"] == "rows":
+                answer = said
+            elif said["wb"] == "done" and said.get("job") == job:
+                break
+        if answer is None or "problem" in answer or "rows" not in answer:
+            raise WorkbenchError(str((answer or {}).get("problem") or "dbt gave no answer to the read"))
+        return [(str(name), str(kind)) for name, kind in answer.get("columns", [])], decode_rows(answer["rows"])
 
     def _run_warm(self, job: int, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, run_results: Path) -> JobOutcome:
         """One job; should anything go wrong half-way, the worker is ended, never left mid-job

@@ -1,15 +1,19 @@
 """The warm dbt worker: a child process that has imported dbt and parsed the project once, and
 forks one grandchild per job, which starts with all of that in memory.
 
-    python -m tui.core.jobs.warm_worker PROJECT_DIR TARGET_PATH
+    python -m tui.core.jobs.warm_worker PROJECT_DIR TARGET_PATH [WARM_UP_MODULE]
 
 Run only as a child of the workbench, through tui.core.process (never imported by the app). It
 reads one JSON request per line on stdin and answers with JSON lines on stdout, each carrying the
 key "wb"; between a job's "started" and "done" the other lines are that job's own dbt output
 (`--log-format json`), read by the client exactly like a cold job's.
 
-Requests: {"job": N, "args": ["run", "--select", "m", ...]} and {"cancel": N}.
-Answers: {"wb": "ready"|"parsed"|"started"|"done", ...}.
+Requests: {"job": N, "args": ["run", "--select", "m", ...]}, {"job": N, "read": SQL} and
+{"cancel": N}. Answers: {"wb": "ready"|"parsed"|"started"|"rows"|"done", ...}; a read's "rows"
+carries its columns and rows, or the problem (tui.core.jobs.dbt_read).
+
+WARM_UP_MODULE (from tui.core.warehouse.reader.worker_warm_up) is for a warehouse that lives in
+the dbt process, Spark's session: its `warm_up()` runs once here, its `after_fork()` in each job.
 
 Before each job the project's files are digested (tui.core.jobs.project_digest): when any changed,
 the project is parsed again (dbt's partial parsing makes that quick), so a stale manifest is never
@@ -33,6 +37,7 @@ import sys
 import time
 from pathlib import Path
 
+from tui.core.jobs.dbt_read import read_args, run_read
 from tui.core.jobs.project_digest import LEFT_OUT, project_digest
 
 CANCEL_GRACE_S = (5.0, 3.0)
@@ -100,7 +105,7 @@ class LinkedGraph:
 class Warm:
     """The parsed project, and the digest of the files it was parsed from."""
 
-    def __init__(self, root: Path, target_path: str) -> None:
+    def __init__(self, root: Path, target_path: str, warm_up: str | None = None) -> None:
         from dbt.cli.main import dbtRunner
 
         self.runner_class = dbtRunner
@@ -113,6 +118,23 @@ class Warm:
         self.linked = LinkedGraph()
         self.linked.install()
         _preload(PRELOADED)
+        self.hook = None
+        self.warm_up_problem = ""
+        if warm_up:
+            self._warm_up(warm_up)
+
+    def _warm_up(self, module: str) -> None:
+        """The warehouse started once for every job; should it fail, each job starts its own (and
+        says why, as dbt would)."""
+        try:
+            self.hook = importlib.import_module(module)
+            self.hook.warm_up()
+        except Exception as error:  # noqa: BLE001 - a JVM that does not start, a missing package
+            self.hook, self.warm_up_problem = None, f"{type(error).__name__}: {error}".splitlines()[0]
+
+    def after_fork(self) -> None:
+        if self.hook is not None:
+            self.hook.after_fork()
 
     def parse_if_changed(self) -> None:
         digest = project_digest(self.root, self.left_out)
@@ -144,13 +166,15 @@ def _preload(modules: tuple[str, ...]) -> None:
             importlib.import_module(name)
 
 
-def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests") -> None:
-    """One job in a forked grandchild; cancel requests are watched for while it runs."""
-    warm.parse_if_changed()
+def run_forked(warm: Warm, job: int, args: list[str], requests: "Requests", read: bool = False) -> None:
+    """One job (or read) in a forked grandchild; cancel requests are watched for while it runs.
+    A read needs no manifest, so no parse waits for it."""
+    if not read:
+        warm.parse_if_changed()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _job_child(warm, args)
+        _job_child(warm, args, read)
     say("started", job=job, pid=pid)
     cancelled_at: float | None = None
     # SIGINT twice: one sent in the moment after the fork, before the grandchild has put back
@@ -185,14 +209,20 @@ def _exit_fd(pid: int) -> int | None:
         return None
 
 
-def _job_child(warm: Warm, args: list[str]) -> None:
-    """In the grandchild: run the job on the kept manifest, then exit without returning."""
+def _job_child(warm: Warm, args: list[str], read: bool = False) -> None:
+    """In the grandchild: run the job on the kept manifest (or the read), then exit without
+    returning."""
     code = 2
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _end_with_the_worker()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # requests are the worker's to read, not the job's
-        if warm.manifest is None:
+        warm.after_fork()
+        if read:
+            answer = run_read(warm.runner_class, args)
+            say("rows", **answer)
+            code = 0 if "rows" in answer else 1
+        elif warm.manifest is None:
             sys.stdout.write(json.dumps({"info": {"name": "MainEncounteredError", "level": "error", "msg": warm.problem}, "data": {"exc": warm.problem}}) + "\n")
         else:
             result = warm.runner_class(manifest=warm.manifest).invoke([*args, *SKIP_MANIFEST_WRITE])
@@ -284,21 +314,23 @@ class Requests:
         return found
 
 
-def serve(root: Path, target_path: str) -> int:
+def serve(root: Path, target_path: str, warm_up: str | None = None) -> int:
     os.chdir(root)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
-    warm = Warm(root, target_path)
+    warm = Warm(root, target_path, warm_up)
     imported = time.monotonic() - started
     warm.parse_if_changed()
-    say("ready", pid=os.getpid(), import_seconds=round(imported, 3), seconds=round(time.monotonic() - started, 3))
+    say("ready", pid=os.getpid(), import_seconds=round(imported, 3), seconds=round(time.monotonic() - started, 3), warm_up_problem=warm.warm_up_problem)
     requests = Requests()
     while not requests.closed or requests.later:
         for request in requests.next_batch(1.0):
-            if "job" in request and "args" in request:
+            if "job" in request and "read" in request:
+                run_forked(warm, int(request["job"]), read_args(str(request["read"])), requests, read=True)
+            elif "job" in request and "args" in request:
                 run_forked(warm, int(request["job"]), [str(a) for a in request["args"]], requests)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(serve(Path(sys.argv[1]).resolve(), sys.argv[2] if len(sys.argv) > 2 else "target"))
+    sys.exit(serve(Path(sys.argv[1]).resolve(), sys.argv[2] if len(sys.argv) > 2 else "target", sys.argv[3] if len(sys.argv) > 3 else None))

@@ -1,8 +1,9 @@
 """The one door to the warehouse for the app's own reads: previews, failing rows, row counts,
 columns, profiles.
 
-`reader_for(connection)` picks the reader of the profile target's adapter; everything outside
-this package asks a `Reader` and never names an adapter. Every reader is read-only and opens a
+`reader_for(connection)` picks the reader of the profile target's adapter (DuckDB and Postgres
+are read directly; any other adapter through the app's warm dbt worker, tui.core.warehouse.
+through_dbt); everything outside this package asks a `Reader` and never names an adapter. Every reader is read-only and opens a
 connection for one moment (`session`), closing it at once. Queries are written with `?`
 placeholders and portable SQL; what differs between warehouses (listing a column's distinct
 values, the type names) is the reader's to say.
@@ -53,8 +54,31 @@ def reader_for(connection: Connection) -> Reader:
         from tui.core.warehouse.postgres_reader import PostgresReader
 
         return PostgresReader.from_settings(dict(connection.settings))
-    adapter = connection.adapter_type or "this"
-    raise WorkbenchError(f"The workbench reads DuckDB and Postgres targets directly; a {adapter} target is not read yet.")
+    from tui.core.warehouse.through_dbt import ShowReader, offered_dbt_reads
+
+    adapter = connection.adapter_type or "unknown"
+    read = offered_dbt_reads()
+    if read is None:
+        raise WorkbenchError(
+            f"A {adapter} target is read through the app's warm dbt worker, which is not running here "
+            "(the workbench reads DuckDB and Postgres directly)."
+        )
+    return ShowReader(adapter, read)
+
+
+def read_through_dbt(connection: Connection) -> bool:
+    """True when the target's reads go through a dbt process (no direct reader for its adapter)."""
+    return not connection.problem and connection.adapter_type not in READ_ADAPTERS
+
+
+def worker_warm_up(connection: Connection) -> str | None:
+    """The module whose `warm_up()` the warm dbt worker runs before its first job, and whose
+    `after_fork()` each job runs: for a target whose warehouse lives inside the dbt process
+    (Spark's session method), so that it starts once rather than once per job."""
+    settings = dict(connection.settings)
+    if connection.adapter_type == "spark" and settings.get("method") == "session":
+        return "tui.core.warehouse.spark_session"
+    return None
 
 
 def maybe_reader(connection: Connection) -> tuple[Reader | None, str]:

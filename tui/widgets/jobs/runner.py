@@ -24,6 +24,8 @@ from tui.core.jobs.spec import JobKind, JobSpec
 from tui.core.jobs.warm_client import WarmJobs
 from tui.core.project.dbt_project import DbtProject
 from tui.core.warehouse.gate import warehouse_turn
+from tui.core.warehouse.reader import worker_warm_up
+from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
 
 JobFunction = Callable[..., JobOutcome]
 
@@ -61,7 +63,8 @@ class JobRunner(Widget):
         super().__init__()
         self.project = project
         self.model_exists = model_exists
-        self.warm = WarmJobs(project.root, project.target_path) if warm and run is None else None
+        warm_up = worker_warm_up(project.connection)
+        self.warm = WarmJobs(project.root, project.target_path, warm_up=warm_up) if warm and run is None else None
         self.run = run or (self.warm.run if self.warm is not None else run_job)
         self.queue = JobQueue()
         self.closing = False
@@ -70,6 +73,7 @@ class JobRunner(Widget):
 
     def on_mount(self) -> None:
         if self.warm is not None:
+            offer_dbt_reads(self.warm.read)  # a target no reader of ours opens is read through it
             self.call_after_refresh(self._start_warm)
 
     def on_unmount(self) -> None:
@@ -78,6 +82,7 @@ class JobRunner(Widget):
         self.closing = True
         self.queue.cancel()
         if self.warm is not None:
+            withdraw_dbt_reads(self.warm.read)
             self.stopping = threading.Thread(target=self.warm.stop, name="warm-dbt-stop", daemon=True)
             self.stopping.start()
 

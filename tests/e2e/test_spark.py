@@ -1,0 +1,186 @@
+"""The workbench on Apache Spark (dbt-spark's `session` method on a local Spark, Java 17): the demo
+built there, then the tree, run and test, failing rows and previews, from the core and from the
+app by keyboard, through the same code as on DuckDB and Postgres.
+
+Spark reads go through the warm dbt worker, which holds the one JVM (tui.core.warehouse.
+spark_session). What Spark returns is checked against the same project built on DuckDB (its
+`dev` target, in the same folder): the same SQL over the same raw rows must count the same.
+The demo is built once per module and its tests run in order on it (Spark's embedded metastore
+records absolute paths, so a copy would still point at the original's tables).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tui.core.demo import build_demo_project, write_demo_project
+from tui.core.errors import WorkbenchError
+from tui.core.jobs.dbt_command import find_dbt
+from tui.core.jobs.queue import JobState
+from tui.core.process import live_child_pids, run_child
+from tui.core.project.dbt_project import load_project
+
+pytestmark = pytest.mark.e2e
+pytest.importorskip("pyspark", reason="pyspark (the `spark` extra) is not installed")
+pytest.importorskip("dbt.adapters.spark", reason="dbt-spark (the `spark` extra) is not installed")
+
+FAILING_TEST = "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
+LATEST = "select case_id, priority from {{ ref('stg_cases') }}\norder by case_id desc\nlimit 7\n"
+
+
+@pytest.fixture(scope="module")
+def spark_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo loaded into a local Spark and built there by dbt-spark; its DuckDB `dev` target
+    built too, as the oracle."""
+    from tui.core.demo.spark import use_spark
+
+    if shutil.which("java") is None:
+        pytest.skip("Spark cannot be started here: no java on PATH (Java 17 is needed)")
+    root = write_demo_project(tmp_path_factory.mktemp("spark-demo") / "demo")
+    try:
+        use_spark(root)
+    except WorkbenchError as why:
+        pytest.skip(f"Spark cannot be started here: {why}")
+    (root / "models/marts/fct_latest_cases.sql").write_text(LATEST)
+    build_demo_project(root)
+    built = run_child([find_dbt(), "run", "--target", "dev", "--no-use-colors"], cwd=root, env=dict(os.environ, DBT_PROFILES_DIR=str(root)), merge_stderr=True, timeout=300)
+    assert built.returncode == 0, built.tail
+    return root
+
+
+@pytest.fixture
+def demo(spark_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(spark_demo))
+    yield spark_demo
+    shutil.rmtree(spark_demo / "tests", ignore_errors=True)
+
+
+def oracle(root: Path, sql: str) -> int:
+    """The answer on the DuckDB build of the same project."""
+    con = duckdb.connect(str(root / "demo.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_tree_and_the_profile_see_the_spark_demo(demo: Path) -> None:
+    from tui.core.scan.scanner import scan_project
+    from tui.core.warehouse.reader import reader_for, worker_warm_up
+
+    project = load_project(demo)
+    assert project.connection.describe() == "spark · spark"
+    assert worker_warm_up(project.connection) == "tui.core.warehouse.spark_session"
+    names = {model.name for model in scan_project(project).models}
+    assert {"stg_cases", "int_case_decisions_joined", "dim_cases", "fct_latest_cases"} <= names
+    with pytest.raises(WorkbenchError, match="read through the app's warm dbt worker, which is not running"):
+        reader_for(project.connection)  # no worker offers reads here: said, not guessed
+
+
+def test_run_test_failing_rows_and_preview_through_the_warm_worker(demo: Path) -> None:
+    from tui.core.jobs.one_model import run_and_test
+    from tui.core.jobs.preview import compiled_from, preview_page
+    from tui.core.jobs.spec import JobKind, JobSpec
+    from tui.core.jobs.warm_client import WarmJobs
+    from tui.core.warehouse.reader import reader_for, worker_warm_up
+    from tui.core.warehouse.query_rows import query_rows
+    from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
+
+    (demo / "tests").mkdir()
+    (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
+    project = load_project(demo)
+    warm = WarmJobs(demo, project.target_path, warm_up=worker_warm_up(project.connection))
+    assert warm.start(), warm.problem
+    assert warm.startup["warm_up_problem"] == ""
+    offer_dbt_reads(warm.read)
+    try:
+        jobs = run_and_test(project, "stg_cases", run=warm.run)
+        built, tested = jobs
+        assert built.state is JobState.PASSED and built.outcome.warm
+        assert built.rows["model.workbench_demo.stg_cases"] == oracle(demo, "select count(*) from main.stg_cases") > 0
+        assert tested.state is JobState.FAILED
+        [failing] = tested.failing
+        expected = oracle(demo, "select count(*) from main.stg_cases where priority <> 'low'")
+        assert failing.problem is None and failing.test.failures == expected
+        assert failing.rows.total == expected and len(failing.rows.rows) == min(100, expected)
+        assert failing.rows.columns == ("case_id", "priority") and failing.rows.types == ("int", "string")
+        assert all(priority != "low" for _, priority in failing.rows.rows)
+
+        compiled = compiled_from(warm.run(JobSpec(JobKind.COMPILE, "fct_latest_cases"), demo), "fct_latest_cases")
+        assert compiled.sql is not None and "workbench_demo.stg_cases" in compiled.sql
+        first = preview_page(project, compiled.sql, page=0, rows=5)
+        newest = oracle(demo, "select max(case_id) from main.stg_cases")
+        assert first.total == 7 and first.columns == ("case_id", "priority") and first.types == ("int", "string")
+        assert [row[0] for row in first.rows] == list(range(newest, newest - 5, -1))
+        second = preview_page(project, compiled.sql, page=1, rows=5)
+        assert [row[0] for row in second.rows] == [newest - 5, newest - 6]
+
+        typed = query_rows(reader_for(project.connection), "select claimed_amount, opened_at from workbench_demo.dim_cases order by case_id", limit=1)
+        assert typed.types == ("decimal(12,2)", "timestamp")
+        assert str(typed.rows[0][0]) == str(oracle(demo, "select claimed_amount from main.dim_cases order by case_id limit 1"))
+        with pytest.raises(WorkbenchError, match="TABLE_OR_VIEW_NOT_FOUND"):
+            query_rows(reader_for(project.connection), "select * from workbench_demo.no_such_model")
+    finally:
+        withdraw_dbt_reads(warm.read)
+        warm.stop()
+    assert live_child_pids() == []
+
+
+async def test_the_app_runs_tests_and_previews_a_model_on_spark(demo: Path) -> None:
+    """By keyboard, as on DuckDB: p previews the open model, x runs and tests it (the warm
+    worker holding the JVM), j shows the results with the failing test's rows read from Spark."""
+    from textual.widgets import DataTable, Static
+
+    from screens.jobs import JobsScreen
+    from screens.main import MainScreen
+    from screens.preview import PreviewScreen
+    from tests.pilot.conftest import open_app, settle
+
+    (demo / "tests").mkdir()
+    (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
+    app = open_app(demo, warm_jobs=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.open_model.name == "stg_cases" and app.screen.jobs.warm.usable
+        await pilot.press("p")
+        assert isinstance(app.screen, PreviewScreen)
+        await settle(pilot)
+        total = oracle(demo, "select count(*) from main.stg_cases")
+        assert str(app.screen.query_one("#preview-status", Static).render()).startswith(f"Rows 1–100 of {total} ")
+        rows = app.screen.query_one("#preview-rows", DataTable)
+        assert rows.row_count == 101 and str(rows.get_row_at(0)[0]) == "int"  # the types, then the rows
+        await pilot.press("escape", "x", "j")
+        assert isinstance(app.screen, JobsScreen)
+        await settle(pilot)
+        jobs = app.screen.queue.jobs
+        assert [(job.spec.describe(), job.state) for job in jobs] == [
+            ("dbt compile --select stg_cases", JobState.PASSED),
+            ("dbt run --select stg_cases", JobState.PASSED),
+            ("dbt test --select stg_cases", JobState.FAILED),
+        ]
+        assert all(job.outcome.warm for job in jobs)
+        failing = app.screen.query_one("#job-failing", DataTable)
+        expected = oracle(demo, "select count(*) from main.stg_cases where priority <> 'low'")
+        assert failing.display and failing.border_title.startswith(f"Failing rows of stg_cases_only_low_priority: 100 shown of {expected}")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        runner = app.screen.jobs
+    runner.stopping.join(15)
+    assert not runner.stopping.is_alive() and live_child_pids() == []
+
+
+def test_the_cli_previews_a_spark_model(demo: Path) -> None:
+    shown = subprocess.run([sys.executable, "-m", "tui", "preview", str(demo), "fct_latest_cases", "--limit", "3", "--json"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    import json
+
+    data = json.loads(shown.stdout)
+    assert data["columns"] == ["case_id", "priority"] and data["types"] == ["int", "string"] and data["total"] == 7
+    assert [row[0] for row in data["rows"]] == [oracle(demo, "select max(case_id) from main.stg_cases") - i for i in range(3)]

@@ -133,6 +133,54 @@ def test_run_test_failing_rows_and_preview_through_the_warm_worker(demo: Path) -
     assert live_child_pids() == []
 
 
+def test_starter_columns_docs_scaffold_and_test_suggestions_read_spark(demo: Path) -> None:
+    """Spark has no information_schema: the source's columns come from an empty select, the
+    relationship's parent is found by `show tables`, and names are quoted with backticks (a
+    double-quoted name would be a string there, and every count would be wrong)."""
+    import yaml
+
+    from tui.core.discover.new_model import source_columns
+    from tui.core.jobs.preview import compiled_from
+    from tui.core.jobs.spec import JobKind, JobSpec
+    from tui.core.jobs.warm_client import WarmJobs
+    from tui.core.project.records import SourceTable
+    from tui.core.scan.scanner import scan_project
+    from tui.core.warehouse.built import built_columns
+    from tui.core.warehouse.reader import worker_warm_up
+    from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
+    from tui.core.workflow.drafts import docs_scaffold, test_suggestions
+
+    project = load_project(demo)
+    warm = WarmJobs(demo, project.target_path, warm_up=worker_warm_up(project.connection))
+    assert warm.start(), warm.problem
+    offer_dbt_reads(warm.read)
+    try:
+        columns, said = source_columns(project, SourceTable("raw", "cases", "models/staging/_sources.yml", 3, False))
+        assert columns[:2] == [("case_id", "bigint"), ("case_ref", "string")] and len(columns) == 8
+        assert said == "columns from the warehouse (the spark target (read through dbt))"
+        missing, said = source_columns(project, SourceTable("raw", "no_such_table", "models/staging/_sources.yml", 3, False))
+        assert missing == [] and "raw.no_such_table is not in the warehouse" in said
+
+        scan = scan_project(project)
+        model = next(m for m in scan.models if m.name == "int_case_decisions_joined")
+        compiled = compiled_from(warm.run(JobSpec(JobKind.COMPILE, model.name), demo), model.name)
+        entry = yaml.safe_load(docs_scaffold(project, scan, model, compiled.sql).text)
+        entry = entry[0] if isinstance(entry, list) else entry
+        assert [c["name"] for c in entry["columns"]][:3] == ["decision_id", "case_id", "reviewer_id"]
+        proposed = {s.title: s.evidence for s in test_suggestions(project, scan, model, compiled.sql)}
+        rows = oracle(demo, "select count(*) from main.int_case_decisions_joined")
+        values = ", ".join(v for (v,) in duckdb.connect(str(demo / "demo.duckdb"), read_only=True).execute(
+            "select distinct outcome from main.int_case_decisions_joined where outcome is not null order by 1").fetchall())
+        assert proposed["outcome: accepted_values"] == f"{rows:,} rows, 4 distinct values: {values}"
+        assert proposed["reviewer_id: relationships"] == f"every one of {rows:,} rows' reviewer_id is a stg_reviewers.reviewer_id"
+        assert proposed["opened_at: not_null"] == f"{rows:,} rows, 0 null"
+        found, why = built_columns(project.connection)
+        assert found == {} and "has no information_schema" in why  # said, not guessed
+    finally:
+        withdraw_dbt_reads(warm.read)
+        warm.stop()
+
+
 async def test_the_app_runs_tests_and_previews_a_model_on_spark(demo: Path) -> None:
     """By keyboard, as on DuckDB: p previews the open model, x runs and tests it (the warm
     worker holding the JVM), j shows the results with the failing test's rows read from Spark."""

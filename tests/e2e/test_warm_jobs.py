@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.test_jobs import count, demo, jobs_template, writable_after_the_job  # noqa: F401 (fixtures)
 from tests.e2e.test_jobs_tmux import descendants
+from tui.core.errors import WorkbenchError
 from tui.core.jobs.events import NodeStarted
 from tui.core.jobs.spec import JobKind, JobSpec
 from tui.core.jobs.warm_client import WarmJobs
@@ -105,3 +106,26 @@ def test_a_worker_that_cannot_start_leaves_the_job_to_run_cold(demo: Path) -> No
     assert not starting.is_alive() and not jobs.usable and "did not become ready" in jobs.problem
     assert outcome.ok and not outcome.warm
     assert live_child_pids() == []
+
+
+def test_reads_through_the_worker_give_what_the_direct_reader_gives(demo: Path, warm: WarmJobs) -> None:  # noqa: F811
+    """The road a target without a reader of ours takes (Spark), walked on DuckDB, where the
+    direct reader is the oracle: the same rows, the same kinds of values, parameters as literals."""
+    from tui.core.warehouse.duckdb_catalog import DuckDBReader
+    from tui.core.warehouse.query_rows import query_rows
+    from tui.core.warehouse.through_dbt import ShowReader
+
+    direct, through = DuckDBReader(demo / "demo.duckdb"), ShowReader("duckdb", warm.read)
+    sql = "select case_id, claimed_amount, opened_at, priority from main.dim_cases order by case_id"
+    expected, got = query_rows(direct, sql, limit=20, offset=5), query_rows(through, sql, limit=20, offset=5)
+    assert got.rows == expected.rows and len(got.rows) == 20 and got.total == expected.total > 25
+    assert got.columns == expected.columns
+    assert [type(value) for value in got.rows[0]] == [type(value) for value in expected.rows[0]]
+    with through.session("counting") as session:
+        assert session.one("select count(*) from main.dim_cases where priority = ? or priority = ?", ["it's", "low"]) == (
+            count(demo, "select count(*) from main.dim_cases where priority = 'low'"),
+        )
+    with pytest.raises(WorkbenchError, match="counting: .*no_such_table"):
+        with through.session("counting") as session:
+            session.fetch("select * from main.no_such_table")
+    assert warm.usable and writable_after_the_job(demo)  # a failed read leaves the worker, and no lock

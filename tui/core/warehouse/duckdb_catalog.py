@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from tui.core.errors import WorkbenchError
+from tui.core.warehouse.reader import double_quoted
 from tui.core.warehouse.gate import reading_turn
 
 _LOCK = re.compile(r"\(PID (\d+)\)")
@@ -45,6 +46,9 @@ class DuckDBReader:
 
     def distinct_values(self, expression: str) -> str:
         return f"list(distinct {expression})"
+
+    catalog = "information_schema"
+    quote = staticmethod(double_quoted)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator, Mapping, Sequence
 
 from tui.core.errors import WorkbenchError
+from tui.core.warehouse.reader import double_quoted
 
 STATEMENT_TIMEOUT_MS = 60_000
 CONNECT_TIMEOUT_S = 10
@@ -112,6 +113,9 @@ class PostgresReader:
 
     def distinct_values(self, expression: str) -> str:
         return f"array_agg(distinct {expression})"
+
+    catalog = "information_schema"
+    quote = staticmethod(double_quoted)
 
 
 def _first_line(error: Exception) -> str:

@@ -39,6 +39,18 @@ class Reader(Protocol):
     def distinct_values(self, expression: str) -> str:
         """An aggregate giving the distinct non-null values of `expression` as one list."""
 
+    def quote(self, identifier: str) -> str:
+        """`identifier` quoted as this warehouse quotes names (Spark's `"x"` is a string)."""
+
+    catalog: str
+    """How the catalog is asked: "information_schema" (DuckDB, Postgres, most warehouses) or
+    "spark" (`show tables`, a relation described by an empty select)."""
+
+
+def double_quoted(identifier: str) -> str:
+    """The SQL standard's quoted name, which DuckDB, Postgres and most warehouses take."""
+    return '"' + identifier.replace('"', '""') + '"'
+
 
 def reader_for(connection: Connection) -> Reader:
     """The reader of the target's adapter; WorkbenchError saying why when there is none."""

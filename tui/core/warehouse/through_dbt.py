@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Callable, Iterator, Sequence
 
 from tui.core.errors import WorkbenchError
+from tui.core.warehouse.reader import double_quoted
 
 DbtRead = Callable[[str], tuple[list[tuple[str, str]], list[tuple]]]
 """Runs one query; (column name, type name) of each output column and the rows, or a
@@ -30,6 +31,10 @@ _DISTINCT = {
 }
 _BACKSLASH_ESCAPES = frozenset({"spark", "databricks", "bigquery"})
 """Adapters whose string literals take backslash escapes (there, '' is two literals)."""
+_BACKTICKS = frozenset({"spark", "databricks", "bigquery"})
+"""Adapters that quote names with backticks (there, "x" is a string)."""
+_SPARK_CATALOG = frozenset({"spark"})
+"""Adapters without information_schema (Databricks with Unity Catalog has one)."""
 
 
 def offer_dbt_reads(read: DbtRead) -> None:
@@ -108,3 +113,12 @@ class ShowReader:
 
     def distinct_values(self, expression: str) -> str:
         return _DISTINCT.get(self.adapter, "array_agg(distinct {})").format(expression)
+
+    def quote(self, identifier: str) -> str:
+        if self.adapter in _BACKTICKS:
+            return "`" + identifier.replace("`", "``") + "`"
+        return double_quoted(identifier)
+
+    @property
+    def catalog(self) -> str:
+        return "spark" if self.adapter in _SPARK_CATALOG else "information_schema"

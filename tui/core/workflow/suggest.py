@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from tui.core.warehouse.query_rows import as_subquery
 from tui.core.warehouse.reader import Reader
@@ -53,15 +53,12 @@ class Suggestion:
         return f"{self.column}: {name}" if self.column else f"model: {name}"
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def profile_query(sql: str, columns: Sequence[tuple[str, str]], pairs: Sequence[tuple[str, str]]) -> str:
+def profile_query(sql: str, columns: Sequence[tuple[str, str]], pairs: Sequence[tuple[str, str]], quote: Callable[[str], str]) -> str:
+    """`quote`: the reader's way of quoting a name (Reader.quote)."""
     parts = ["count(*)"]
     for name, _ in columns:
-        parts += [f"count({_quoted(name)})", f"count(distinct {_quoted(name)})"]
-    parts += [f"count(distinct ({_quoted(a)}, {_quoted(b)}))" for a, b in pairs]
+        parts += [f"count({quote(name)})", f"count(distinct {quote(name)})"]
+    parts += [f"count(distinct ({quote(a)}, {quote(b)}))" for a, b in pairs]
     return f"select {', '.join(parts)} from {as_subquery(sql)} as profiled"
 
 
@@ -69,7 +66,7 @@ def profile_model(reader: Reader, sql: str, columns: Sequence[tuple[str, str]]) 
     """One aggregate query for the counts, one for the few values of text columns."""
     pairs = _pair_candidates(columns)
     with reader.session(f"Profiling the model failed in {reader.label}") as session:
-        counts = session.one(profile_query(sql, columns, pairs))
+        counts = session.one(profile_query(sql, columns, pairs, reader.quote))
         rows = int(counts[0])
         profiles = [
             ColumnProfile(name, data_type, int(counts[1 + 2 * i]), int(counts[2 + 2 * i]))
@@ -77,7 +74,7 @@ def profile_model(reader: Reader, sql: str, columns: Sequence[tuple[str, str]]) 
         ]
         few = [p for p in profiles if _is_text(p.data_type) and 0 < p.distinct <= MAX_VALUES and p.distinct < rows]
         if few:
-            lists = ", ".join(reader.distinct_values(_quoted(p.name)) for p in few)
+            lists = ", ".join(reader.distinct_values(reader.quote(p.name)) for p in few)
             found = session.one(f"select {lists} from {as_subquery(sql)} as profiled")
             values = {p.name: tuple(sorted(v for v in found[i] if v is not None)) for i, p in enumerate(few)}
             profiles = [ColumnProfile(p.name, p.data_type, p.non_null, p.distinct, values.get(p.name)) for p in profiles]
@@ -97,9 +94,10 @@ def _pair_candidates(columns: Sequence[tuple[str, str]]) -> list[tuple[str, str]
 
 def unmatched_count(reader: Reader, sql: str, column: str, parent_relation: str, parent_column: str) -> int:
     """Rows whose `column` has a value the parent's key does not have (0: every value matches)."""
+    quote = reader.quote
     query = (
-        f"select count(*) from {as_subquery(sql)} as child where child.{_quoted(column)} is not null "
-        f"and child.{_quoted(column)} not in (select {_quoted(parent_column)} from {parent_relation} where {_quoted(parent_column)} is not null)"
+        f"select count(*) from {as_subquery(sql)} as child where child.{quote(column)} is not null "
+        f"and child.{quote(column)} not in (select {quote(parent_column)} from {parent_relation} where {quote(parent_column)} is not null)"
     )
     with reader.session(f"Checking {column} against {parent_relation} failed") as session:
         return int(session.one(query)[0])

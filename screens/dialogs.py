@@ -78,7 +78,7 @@ class ConflictDialog(ChoiceDialog):
     """The file changed on disk since it was loaded; the user picks what happens. Never silent."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConflictDialog") + """
-    ConflictDialog #diff { height: auto; max-height: 16; display: none; border: round $primary 50%; }
+    ConflictDialog #diff { height: auto; max-height: 40vh; display: none; border: round $primary 50%; }
     ConflictDialog.-diff #diff { display: block; }
     """
     BINDINGS = bindings_for(CONFLICT_COMMANDS)

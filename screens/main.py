@@ -62,7 +62,8 @@ from tui.widgets.workspace import ModelWorkspace
 from tui.core.workflow.steps import Step
 
 NARROW_WIDTH = 110
-SHORT_HEIGHT = 24
+SHORT_HEIGHT = 25
+"""Under 25 rows (80x24 too) the editors keep their lines: the summary, lint and similar panels shrink."""
 
 
 class MainScreen(Screen[None]):

@@ -357,7 +357,7 @@ class ConfirmCreateDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmCreateDialog") + """
     ConfirmCreateDialog > Vertical { width: 90; border: round $primary; }
-    ConfirmCreateDialog VerticalScroll { height: auto; max-height: 12; border: round $primary 50%; }
+    ConfirmCreateDialog VerticalScroll { height: auto; max-height: 40vh; border: round $primary 50%; }
     """
     BINDINGS = bindings_for(CREATE_CONFIRM_COMMANDS)
     COMMANDS_LIST = CREATE_CONFIRM_COMMANDS

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 class RecoveryDialog(ChoiceDialog):
     DEFAULT_CSS = DIALOG_CSS.format(name="RecoveryDialog") + """
     RecoveryDialog > Vertical { width: 100; border: round $warning; }
-    RecoveryDialog #recovery-diff { height: auto; max-height: 20; border: round $primary 50%; }
+    RecoveryDialog #recovery-diff { height: auto; max-height: 40vh; border: round $primary 50%; }
     """
     BINDINGS = bindings_for(RECOVERY_COMMANDS)
     COMMANDS_LIST = RECOVERY_COMMANDS

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     run.add_argument("--select", required=True, metavar="MODEL", help="one model's name (no selector syntax)")
     run.add_argument("--json", action="store_true", help="print JSON: per job its nodes (status, seconds, rows, failing rows)")
-    preview = commands.add_parser("preview", help="a model's first rows, from its file as it is now (DuckDB targets)")
+    preview = commands.add_parser("preview", help="a model's first rows, from its file as it is now (any target: DuckDB and Postgres read directly, others through dbt)")
     preview.add_argument("project_dir", nargs="?", type=Path, default=Path("."), help="a folder in the dbt project")
     preview.add_argument("model", help="one model's name")
     preview.add_argument("--limit", type=int, default=20, help="rows to show (default 20, at most 10,000)")

@@ -24,6 +24,7 @@ from tui.core.demo import build_demo_project, write_demo_project
 from tui.core.errors import WorkbenchError
 from tui.core.jobs.dbt_command import find_dbt
 from tui.core.jobs.queue import JobState
+from tui.core.jobs.warm_client import WarmJobs
 from tui.core.process import live_child_pids, run_child
 from tui.core.project.dbt_project import load_project
 
@@ -84,23 +85,39 @@ def test_the_tree_and_the_profile_see_the_spark_demo(demo: Path) -> None:
         reader_for(project.connection)  # no worker offers reads here: said, not guessed
 
 
-def test_run_test_failing_rows_and_preview_through_the_warm_worker(demo: Path) -> None:
-    from tui.core.jobs.one_model import run_and_test
-    from tui.core.jobs.preview import compiled_from, preview_page
-    from tui.core.jobs.spec import JobKind, JobSpec
-    from tui.core.jobs.warm_client import WarmJobs
-    from tui.core.warehouse.reader import reader_for, worker_warm_up
-    from tui.core.warehouse.query_rows import query_rows
+@pytest.fixture(scope="class")
+def warm(spark_demo: Path):
+    """One warm worker (one JVM) for the core tests: the app's test starts its own after it."""
+    from tui.core.warehouse.reader import worker_warm_up
     from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
 
-    (demo / "tests").mkdir()
-    (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
-    project = load_project(demo)
-    warm = WarmJobs(demo, project.target_path, warm_up=worker_warm_up(project.connection))
-    assert warm.start(), warm.problem
-    assert warm.startup["warm_up_problem"] == ""
-    offer_dbt_reads(warm.read)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_PROFILES_DIR", str(spark_demo))
+        project = load_project(spark_demo)
+        jobs = WarmJobs(spark_demo, project.target_path, warm_up=worker_warm_up(project.connection))
+        assert jobs.start(), jobs.problem
+        offer_dbt_reads(jobs.read)
+        try:
+            yield jobs
+        finally:
+            withdraw_dbt_reads(jobs.read)
+            jobs.stop()
+    assert live_child_pids() == []
+
+
+class TestThroughOneWarmWorker:
+    def test_run_test_failing_rows_and_preview_through_the_warm_worker(self, demo: Path, warm: WarmJobs) -> None:
+        from tui.core.jobs.one_model import run_and_test
+        from tui.core.jobs.preview import compiled_from, preview_page
+        from tui.core.jobs.spec import JobKind, JobSpec
+        from tui.core.warehouse.reader import reader_for
+        from tui.core.warehouse.query_rows import query_rows
+
+        (demo / "tests").mkdir()
+        (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
+        project = load_project(demo)
+        assert warm.startup["warm_up_problem"] == ""
+        assert warm.read("set spark.app.name")[1] == [("spark.app.name", "dbt-workbench")]  # the profile's server_side_parameters
         jobs = run_and_test(project, "stg_cases", run=warm.run)
         built, tested = jobs
         assert built.state is JobState.PASSED and built.outcome.warm
@@ -127,34 +144,22 @@ def test_run_test_failing_rows_and_preview_through_the_warm_worker(demo: Path) -
         assert str(typed.rows[0][0]) == str(oracle(demo, "select claimed_amount from main.dim_cases order by case_id limit 1"))
         with pytest.raises(WorkbenchError, match="TABLE_OR_VIEW_NOT_FOUND"):
             query_rows(reader_for(project.connection), "select * from workbench_demo.no_such_model")
-    finally:
-        withdraw_dbt_reads(warm.read)
-        warm.stop()
-    assert live_child_pids() == []
 
+    def test_starter_columns_docs_scaffold_and_test_suggestions_read_spark(self, demo: Path, warm: WarmJobs) -> None:
+        """Spark has no information_schema: the source's columns come from an empty select, the
+        relationship's parent is found by `show tables`, and names are quoted with backticks (a
+        double-quoted name would be a string there, and every count would be wrong)."""
+        import yaml
 
-def test_starter_columns_docs_scaffold_and_test_suggestions_read_spark(demo: Path) -> None:
-    """Spark has no information_schema: the source's columns come from an empty select, the
-    relationship's parent is found by `show tables`, and names are quoted with backticks (a
-    double-quoted name would be a string there, and every count would be wrong)."""
-    import yaml
+        from tui.core.discover.new_model import source_columns
+        from tui.core.jobs.preview import compiled_from
+        from tui.core.jobs.spec import JobKind, JobSpec
+        from tui.core.project.records import SourceTable
+        from tui.core.scan.scanner import scan_project
+        from tui.core.warehouse.built import built_columns
+        from tui.core.workflow.drafts import docs_scaffold, test_suggestions
 
-    from tui.core.discover.new_model import source_columns
-    from tui.core.jobs.preview import compiled_from
-    from tui.core.jobs.spec import JobKind, JobSpec
-    from tui.core.jobs.warm_client import WarmJobs
-    from tui.core.project.records import SourceTable
-    from tui.core.scan.scanner import scan_project
-    from tui.core.warehouse.built import built_columns
-    from tui.core.warehouse.reader import worker_warm_up
-    from tui.core.warehouse.through_dbt import offer_dbt_reads, withdraw_dbt_reads
-    from tui.core.workflow.drafts import docs_scaffold, test_suggestions
-
-    project = load_project(demo)
-    warm = WarmJobs(demo, project.target_path, warm_up=worker_warm_up(project.connection))
-    assert warm.start(), warm.problem
-    offer_dbt_reads(warm.read)
-    try:
+        project = load_project(demo)
         columns, said = source_columns(project, SourceTable("raw", "cases", "models/staging/_sources.yml", 3, False))
         assert columns[:2] == [("case_id", "bigint"), ("case_ref", "string")] and len(columns) == 8
         assert said == "columns from the warehouse (the spark target (read through dbt))"
@@ -169,16 +174,12 @@ def test_starter_columns_docs_scaffold_and_test_suggestions_read_spark(demo: Pat
         assert [c["name"] for c in entry["columns"]][:3] == ["decision_id", "case_id", "reviewer_id"]
         proposed = {s.title: s.evidence for s in test_suggestions(project, scan, model, compiled.sql)}
         rows = oracle(demo, "select count(*) from main.int_case_decisions_joined")
-        values = ", ".join(v for (v,) in duckdb.connect(str(demo / "demo.duckdb"), read_only=True).execute(
-            "select distinct outcome from main.int_case_decisions_joined where outcome is not null order by 1").fetchall())
+        values = oracle(demo, "select string_agg(distinct outcome, ', ' order by outcome) from main.int_case_decisions_joined")
         assert proposed["outcome: accepted_values"] == f"{rows:,} rows, 4 distinct values: {values}"
         assert proposed["reviewer_id: relationships"] == f"every one of {rows:,} rows' reviewer_id is a stg_reviewers.reviewer_id"
         assert proposed["opened_at: not_null"] == f"{rows:,} rows, 0 null"
         found, why = built_columns(project.connection)
         assert found == {} and "has no information_schema" in why  # said, not guessed
-    finally:
-        withdraw_dbt_reads(warm.read)
-        warm.stop()
 
 
 async def test_the_app_runs_tests_and_previews_a_model_on_spark(demo: Path) -> None:

@@ -129,3 +129,33 @@ def test_reads_through_the_worker_give_what_the_direct_reader_gives(demo: Path, 
         with through.session("counting") as session:
             session.fetch("select * from main.no_such_table")
     assert warm.usable and writable_after_the_job(demo)  # a failed read leaves the worker, and no lock
+
+
+def test_a_read_that_runs_too_long_is_cancelled_and_a_job_behind_it_can_be(demo: Path, warm: WarmJobs, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """A read holds the worker; past its deadline it is cancelled (the worker stays), and a job
+    waiting for the worker meanwhile answers its own cancel at once."""
+    import time
+
+    from tui.core.jobs import warm_client
+
+    monkeypatch.setattr(warm_client, "READ_DEADLINE_S", 2.0)
+    slow = "select count(*) from range(100000000000) as a(n) where n % 7 = 3"
+    failure: list[str] = []
+
+    def read_slowly() -> None:
+        try:
+            warm.read(slow)
+        except WorkbenchError as error:
+            failure.append(str(error))
+
+    reading = threading.Thread(target=read_slowly)
+    reading.start()
+    while not warm._lock.locked():  # until the read has the worker
+        time.sleep(0.01)
+    cancel = threading.Event()
+    cancel.set()
+    waited = warm.run(JobSpec(JobKind.RUN, "stg_cases"), demo, cancelled=cancel.is_set)
+    assert waited.cancelled and reading.is_alive()
+    reading.join(30)
+    assert failure and "took longer than 2 s and was cancelled" in failure[0]
+    assert warm.usable and warm.read("select 41 + 1 as n")[1] == [(42,)]

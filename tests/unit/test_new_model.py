@@ -67,8 +67,8 @@ def test_staging_starter_sql_casts_and_renames_and_parses_as_sql() -> None:
     sql = staging_sql(CASES, CASES.columns)
     assert "select * from {{ source('raw', 'cases') }}" in sql
     assert "cast(id as integer) as id" in sql
-    assert 'cast("CaseRef" as varchar) as case_ref' in sql
-    assert '"Opened At" as opened_at' in sql
+    assert 'cast({{ adapter.quote("CaseRef") }} as varchar) as case_ref' in sql
+    assert '{{ adapter.quote("Opened At") }} as opened_at' in sql
 
 
 def test_create_writes_inside_the_project_and_never_over_a_file(tmp_path: Path) -> None:

@@ -139,3 +139,8 @@ def test_the_finder_is_told_why_a_spark_catalog_is_not_read_whole() -> None:
 
     with pytest.raises(WorkbenchError, match=r"the spark target \(read through dbt\) has no information_schema"):
         all_columns(ShowReader("spark", never))
+
+
+def test_a_map_with_array_keys_comes_back_with_tuple_keys() -> None:
+    [(mapped,)] = decode_rows(json.loads(json.dumps(encode_rows([({(1, 2): "a", (3,): "b"},)]))))
+    assert mapped == {(1, 2): "a", (3,): "b"}

@@ -82,6 +82,9 @@ def spark_profile() -> str:
         "      host: NA\n"
         f"      schema: {MODEL_SCHEMA}\n"
         "      threads: 1\n"
+        "      server_side_parameters:\n"
+        "        spark.app.name: dbt-workbench\n"
+        '        spark.sql.session.timeZone: "UTC"\n'
         "    dev:\n"
         "      type: duckdb\n"
         "      path: demo.duckdb\n"

@@ -6,6 +6,7 @@ confirmed); the file is created inside the project only, never over an existing 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,9 @@ def snake_case(text: str) -> str:
 
 
 def _quoted(column: str) -> str:
-    return column if re.fullmatch(r"[a-z_][a-z0-9_]*", column) else '"' + column.replace('"', '""') + '"'
+    """A name that needs quoting is quoted by dbt, as the target's warehouse quotes names (on
+    Spark a double-quoted name would be a string)."""
+    return column if re.fullmatch(r"[a-z_][a-z0-9_]*", column) else "{{ adapter.quote(" + json.dumps(column) + ") }}"
 
 
 def staging_sql(source: SourceTable, columns: Sequence[tuple[str, str]]) -> str:

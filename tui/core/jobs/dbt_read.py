@@ -24,7 +24,8 @@ def run_read(runner_class: Any, args: list[str]) -> dict:
     captured = _capture_cursor_results()
     result = runner_class().invoke(args)
     if not result.success or not captured:
-        said = str(result.exception) if result.exception is not None else "dbt gave no rows"
+        said = str(result.exception) if result.exception is not None else (
+            "this adapter does not fetch through dbt's SQL connection manager, so the workbench cannot read its rows")
         return {"problem": _first_lines(said)}
     described, rows = captured[-1]
     return {"columns": described, "rows": encode_rows(rows)}

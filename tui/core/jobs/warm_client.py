@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from tui.core.errors import WorkbenchError
 from tui.core.jobs.collect import Collector, EventHandler, JobOutcome
@@ -27,6 +28,9 @@ from tui.core.warehouse.row_codec import decode_rows
 READY_TIMEOUT_S = 300.0
 """A huge project's first parse takes minutes; past this the worker is given up for cold jobs."""
 _POLL_S = 0.1
+READ_DEADLINE_S = 600.0
+"""A read through the worker (a preview, failing rows on a target without a reader of ours) that
+runs longer is cancelled: the jobs behind it wait for the worker."""
 CANCEL_DEADLINE_S = 15.0
 """The worker gives a cancelled job 8 s (SIGINT, SIGTERM, SIGKILL); past this, the worker goes."""
 
@@ -112,13 +116,18 @@ class WarmJobs:
         """Like run_job; in the warm worker when it is usable, else cold."""
         while self.starting.is_set() and not (cancelled is not None and cancelled()):
             self.ready.wait(_POLL_S)  # it is parsing: faster to wait than to start cold
-        if cancelled is not None and cancelled():
-            return Collector(spec, on_event).outcome(130, 0.0, True, root / target_path / "run_results.json")
-        with self._lock:
-            if not self.usable:
-                return run_job(spec, root, on_event, cancelled, env, target_path)
-            self._job += 1
-            return self._run_warm(self._job, spec, on_event, cancelled, root / target_path / "run_results.json")
+        while not self._lock.acquire(timeout=_POLL_S):  # a read may hold the worker: cancel still works
+            if cancelled is not None and cancelled():
+                break
+        else:
+            try:
+                if not self.usable:
+                    return run_job(spec, root, on_event, cancelled, env, target_path)
+                self._job += 1
+                return self._run_warm(self._job, spec, on_event, cancelled, root / target_path / "run_results.json")
+            finally:
+                self._lock.release()
+        return Collector(spec, on_event).outcome(130, 0.0, True, root / target_path / "run_results.json")
 
     def read(self, sql: str) -> tuple[list[tuple[str, str]], list[tuple]]:
         """One query run by the worker with the project's adapter: (name, type) of each column
@@ -144,7 +153,10 @@ class WarmJobs:
         if not worker.send(json.dumps({"job": job, "read": sql})):
             raise WorkbenchError("the warm dbt worker has ended")
         answer: dict | None = None
+        deadline = time.monotonic() + READ_DEADLINE_S
         while True:
+            if time.monotonic() > deadline:
+                return self._read_too_long(worker, job)
             line = worker.next_line(_POLL_S)
             if line is False:
                 continue
@@ -161,7 +173,25 @@ class WarmJobs:
                 break
         if answer is None or "problem" in answer or "rows" not in answer:
             raise WorkbenchError(str((answer or {}).get("problem") or "dbt gave no answer to the read"))
-        return [(str(name), str(kind)) for name, kind in answer.get("columns", [])], decode_rows(answer["rows"])
+        try:
+            return [(str(name), str(kind)) for name, kind in answer.get("columns", [])], decode_rows(answer["rows"])
+        except (TypeError, ValueError, KeyError) as error:  # the exchange is over: the worker stays
+            raise WorkbenchError(f"the rows the warm dbt worker read could not be decoded: {error}") from None
+
+    def _read_too_long(self, worker: ServedChild, job: int) -> NoReturn:
+        """Cancel the read; a worker that does not end it in time is stopped."""
+        worker.send(json.dumps({"cancel": job}))
+        deadline = time.monotonic() + CANCEL_DEADLINE_S
+        while time.monotonic() < deadline:
+            line = worker.next_line(_POLL_S)
+            if line is ServedChild.EOF:
+                break
+            said = _answer(line) if isinstance(line, str) else None
+            if said is not None and said["wb"] == "done" and said.get("job") == job:
+                raise WorkbenchError(f"the read took longer than {READ_DEADLINE_S:.0f} s and was cancelled")
+        self.problem = "the warm dbt worker did not end a read that ran too long: it was stopped"
+        self.stop()
+        raise WorkbenchError(self.problem)
 
     def _run_warm(self, job: int, spec: JobSpec, on_event: EventHandler | None, cancelled: Cancelled | None, run_results: Path) -> JobOutcome:
         """One job; should anything go wrong half-way, the worker is ended, never left mid-job

@@ -128,7 +128,7 @@ class Warm:
         says why, as dbt would)."""
         try:
             self.hook = importlib.import_module(module)
-            self.hook.warm_up()
+            self.hook.warm_up(self.root)
         except Exception as error:  # noqa: BLE001 - a JVM that does not start, a missing package
             self.hook, self.warm_up_problem = None, f"{type(error).__name__}: {error}".splitlines()[0]
 

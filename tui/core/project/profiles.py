@@ -77,12 +77,14 @@ def read_connection(root: Path, profile_name: str | None, env: Mapping[str, str]
 
 
 def _settings(output: dict[str, Any], env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """Scalar settings of the target as text, env_var() rendered; lists and mappings are left out."""
-    return tuple(
-        (str(key), _render_env(value, env) or "")
-        for key, value in output.items()
-        if isinstance(value, (str, int, float, bool))
-    )
+    """Scalar settings of the target as text, env_var() rendered; a mapping of scalars one level
+    down as `key.subkey` (dbt-spark's `server_side_parameters`); lists are left out."""
+    scalars = (str, int, float, bool)
+    settings = [(str(key), _render_env(value, env) or "") for key, value in output.items() if isinstance(value, scalars)]
+    for key, value in output.items():
+        if isinstance(value, dict):
+            settings += [(f"{key}.{sub}", _render_env(inner, env) or "") for sub, inner in value.items() if isinstance(inner, scalars)]
+    return tuple(settings)
 
 
 def _duckdb_file(root: Path, output: dict[str, Any], env: Mapping[str, str]) -> Path | None:

@@ -54,8 +54,13 @@ def decode_value(value: Any) -> object:
     if kind == "bytes":
         return bytes.fromhex(text)
     if kind == "map":
-        return {decode_value(k): decode_value(v) for k, v in text}
+        return {_hashable(decode_value(k)): decode_value(v) for k, v in text}
     return value
+
+
+def _hashable(key: object) -> object:
+    """A map's key that came back as a list (Spark allows array keys) as a tuple."""
+    return tuple(_hashable(item) for item in key) if isinstance(key, list) else key
 
 
 def encode_rows(rows: Iterable[Iterable[object]]) -> list[list[Any]]:

@@ -29,20 +29,33 @@ _inherited: list[object] = []
 they are never closed (or shut down, which would cut the worker's copy too) from the job."""
 
 
-def _session():
+SERVER_SIDE = "server_side_parameters."
+
+
+def _session(parameters: dict[str, str] | None = None):
+    """`parameters`: the target's server_side_parameters, which only a new session takes (once it
+    runs, dbt-spark's getOrCreate would apply the runtime ones alone)."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in QUIET.items():
+    for key, value in {**QUIET, **(parameters or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
-def warm_up() -> None:
-    """Start the JVM and boot the metastore now, so that the first job does not wait for them."""
-    _session().sql("show databases").collect()
+def warm_up(root: Path) -> None:
+    """Start the JVM and boot the metastore now, so that the first job does not wait for them;
+    with the project's target's server_side_parameters, as dbt-spark would start it."""
+    _session(target_parameters(root)).sql("show databases").collect()
+
+
+def target_parameters(root: Path) -> dict[str, str]:
+    from tui.core.project.dbt_project import load_project
+
+    settings = dict(load_project(root).connection.settings)
+    return {key.removeprefix(SERVER_SIDE): value for key, value in settings.items() if key.startswith(SERVER_SIDE)}
 
 
 def after_fork() -> None:

@@ -29,7 +29,7 @@ _DISTINCT = {
     "databricks": "collect_set({})",
     "bigquery": "array_agg(distinct {} ignore nulls)",
 }
-_BACKSLASH_ESCAPES = frozenset({"spark", "databricks", "bigquery"})
+_BACKSLASH_ESCAPES = frozenset({"spark", "databricks", "bigquery", "snowflake"})
 """Adapters whose string literals take backslash escapes (there, '' is two literals)."""
 _BACKTICKS = frozenset({"spark", "databricks", "bigquery"})
 """Adapters that quote names with backticks (there, "x" is a string)."""

@@ -91,7 +91,13 @@ class JobRunner(Widget):
         """dbt imported and the project parsed in a child, so that jobs start in a fraction of
         a second; until it is ready (or if it fails) jobs run cold."""
         assert self.warm is not None
-        self.warm.start()
+        started = self.warm.start()
+        warm_up_problem = self.warm.startup.get("warm_up_problem") if started else ""
+        if self.closing or not (warm_up_problem or not started):
+            return
+        said = (f"The warehouse did not start in the warm dbt worker ({warm_up_problem}): each job starts it again."
+                if started else f"{(self.warm.problem or '').capitalize()}: each dbt job runs in a process of its own (slower).")
+        self.app.call_from_thread(self.notify, said, title="dbt", severity="warning")
 
     def run_and_test(self, model: str) -> list[Job]:
         """`dbt run --select model`, then `dbt test --select model` if the run passed."""

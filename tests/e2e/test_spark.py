@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pytest
@@ -33,27 +34,32 @@ pytest.importorskip("pyspark", reason="pyspark (the `spark` extra) is not instal
 pytest.importorskip("dbt.adapters.spark", reason="dbt-spark (the `spark` extra) is not installed")
 
 FAILING_TEST = "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
+LEAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 LATEST = "select case_id, priority from {{ ref('stg_cases') }}\norder by case_id desc\nlimit 7\n"
 
 
 @pytest.fixture(scope="module")
-def spark_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def spark_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo loaded into a local Spark and built there by dbt-spark; its DuckDB `dev` target
     built too, as the oracle."""
     from tui.core.demo.spark import use_spark
 
     if shutil.which("java") is None:
         pytest.skip("Spark cannot be started here: no java on PATH (Java 17 is needed)")
-    root = write_demo_project(tmp_path_factory.mktemp("spark-demo") / "demo")
-    try:
-        use_spark(root)
-    except WorkbenchError as why:
-        pytest.skip(f"Spark cannot be started here: {why}")
-    (root / "models/marts/fct_latest_cases.sql").write_text(LATEST)
-    build_demo_project(root)
-    built = run_child([find_dbt(), "run", "--target", "dev", "--no-use-colors"], cwd=root, env=dict(os.environ, DBT_PROFILES_DIR=str(root)), merge_stderr=True, timeout=300)
-    assert built.returncode == 0, built.tail
-    return root
+    with pytest.MonkeyPatch.context() as patch:
+        # Short-lived JVMs on 2 cores shared with the other test worker: the quick compiler only
+        # and one GC thread (the suite's time, not what the app sets for a user's Spark)
+        patch.setenv("JAVA_TOOL_OPTIONS", (os.environ.get("JAVA_TOOL_OPTIONS", "") + " " + LEAN_JVM).strip())
+        root = write_demo_project(tmp_path_factory.mktemp("spark-demo") / "demo")
+        try:
+            use_spark(root)
+        except WorkbenchError as why:
+            pytest.skip(f"Spark cannot be started here: {why}")
+        (root / "models/marts/fct_latest_cases.sql").write_text(LATEST)
+        build_demo_project(root)
+        built = run_child([find_dbt(), "run", "--target", "dev", "--no-use-colors"], cwd=root, env=dict(os.environ, DBT_PROFILES_DIR=str(root)), merge_stderr=True, timeout=300)
+        assert built.returncode == 0, built.tail
+        yield root
 
 
 @pytest.fixture

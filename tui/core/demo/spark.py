@@ -84,6 +84,7 @@ def spark_profile() -> str:
         "      threads: 1\n"
         "      server_side_parameters:\n"
         "        spark.app.name: dbt-workbench\n"
+        '        spark.sql.shuffle.partitions: "4"\n'
         '        spark.sql.session.timeZone: "UTC"\n'
         "    dev:\n"
         "      type: duckdb\n"

@@ -57,3 +57,24 @@ async def test_the_open_models_name_is_copied_through_the_terminal(demo_project:
         await settle(pilot)
         assert app.clipboard == app.screen.open_model.name == "stg_cases"
         assert any(n.message == "Copied the name stg_cases (through the terminal, OSC 52)." for n in app._notifications)
+
+
+async def test_keys_that_arrive_with_esc_go_where_the_focus_goes_not_into_the_text(demo_project: Path) -> None:
+    """Over a slow link Esc and the next keys arrive in one read: the app hands all of them on
+    before the editor has moved the focus. They must reach the tree (n: the wizard), not the SQL."""
+    from textual import events
+
+    from tui.widgets.editor.code_editor import CodeEditor
+
+    app = open_app(demo_project)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        editor = app.focused
+        assert isinstance(editor, CodeEditor)
+        before = editor.text
+        for key, character in (("escape", None), ("left_square_bracket", "["), ("A", "A"), ("n", "n")):
+            app.post_message(events.Key(key, character))  # one batch, nothing awaited between them
+        await settle(pilot)
+        assert editor.text == before  # nothing typed into the SQL
+        assert isinstance(app.screen, NewModelScreen)  # n reached the tree once the focus had moved

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 from pygments.token import Comment, Error, Keyword, Name, Number, String, Token, _TokenType
 from rich.style import Style
@@ -25,6 +26,9 @@ HIGHLIGHT_LINE_LIMIT = 10_000
 """Files with more lines than this open without highlighting."""
 HIGHLIGHT_CHAR_LIMIT = 2_000_000
 """Nor do files with more characters than this, however few their lines."""
+LEAVING_S = 1.0
+"""How long keys after an escape wait for the focus to leave (it moves within a frame or two)."""
+
 INDENT_WIDTHS = {"sql+jinja": 4, "yaml": 2, "python": 4}
 
 # A dark palette that sits on Textual's default dark theme; Jinja stands apart from SQL.
@@ -83,17 +87,34 @@ class CodeEditor(TextArea):
             super().__init__()
             self.editor = editor
 
+    _leaving_since: float | None = None
+    """When escape asked to leave; until the focus has moved, keys are for where it goes."""
+
     def on_key(self, event: events.Key) -> None:
-        """Escape leaves the editor (tab indents here, so escape is the way out). In a read-only
-        pane a typed letter stays here (a bell): it must not reach the screen as a command key."""
-        if event.key == "escape":
+        """Escape leaves the editor (tab indents here, so escape is the way out). Keys that come
+        after it but before the focus has moved (a slow link delivers them together) go back to
+        the app, to reach the widget the focus moves to, not the text. In a read-only pane a typed
+        letter stays here (a bell): it must not reach the screen as a command key."""
+        if self._leaving_since is not None and time.monotonic() - self._leaving_since < LEAVING_S:
             event.prevent_default()
             event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key == "escape":
+            event.prevent_default()
+            event.stop()
+            self._leaving_since = time.monotonic()
             self.post_message(self.LeaveRequested(self))
         elif self.read_only and event.is_printable:
             event.prevent_default()
             event.stop()
             self.post_message(self.TypedWhileReadOnly(self))
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self._leaving_since = None
+
+    def on_focus(self, _event: events.Focus) -> None:
+        self._leaving_since = None
+
     _highlighter: IncrementalHighlighter | None = None
     _lexer: str | None = None
 

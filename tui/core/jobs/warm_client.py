@@ -116,10 +116,10 @@ class WarmJobs:
         """Like run_job; in the warm worker when it is usable, else cold."""
         while self.starting.is_set() and not (cancelled is not None and cancelled()):
             self.ready.wait(_POLL_S)  # it is parsing: faster to wait than to start cold
-        while not self._lock.acquire(timeout=_POLL_S):  # a read may hold the worker: cancel still works
-            if cancelled is not None and cancelled():
-                break
-        else:
+        was_cancelled = cancelled is not None and cancelled()
+        while not was_cancelled and not self._lock.acquire(timeout=_POLL_S):  # a read may hold the worker
+            was_cancelled = cancelled is not None and cancelled()
+        if not was_cancelled:
             try:
                 if not self.usable:
                     return run_job(spec, root, on_event, cancelled, env, target_path)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.app_on_warehouse import FAILING_TEST, preview_run_and_test_by_keys
 from tests.postgres_server import Server, Unavailable, start_server
 from tui.core.demo import build_demo_project, write_demo_project
 from tui.core.errors import WorkbenchError
@@ -34,7 +35,6 @@ pytestmark = pytest.mark.e2e
 psycopg2 = pytest.importorskip("psycopg2", reason="dbt-postgres (the `postgres` extra) is not installed")
 
 TEMPLATE = "demo_built"
-FAILING_TEST = "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
 _numbers = itertools.count(1)
 
 
@@ -195,41 +195,6 @@ def test_docs_scaffold_and_test_suggestions_read_postgres(demo: Path) -> None:
 async def test_the_app_runs_tests_and_previews_a_model_on_postgres(demo: Path) -> None:
     """By keyboard, as on DuckDB: p previews the open model, x runs and tests it (the warm
     worker), j shows the results with the failing test's rows read from Postgres."""
-    from textual.widgets import DataTable, Static
-
-    from screens.jobs import JobsScreen
-    from screens.main import MainScreen
-    from screens.preview import PreviewScreen
-    from tests.pilot.conftest import open_app, settle
-
-    (demo / "tests").mkdir()
-    (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
-    app = open_app(demo, warm_jobs=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert app.screen.open_model.name == "stg_cases" and app.screen.jobs.warm.usable
-        await pilot.press("p")
-        assert isinstance(app.screen, PreviewScreen)
-        await settle(pilot)
-        total = count(demo, "select count(*) from workbench_demo.stg_cases")
-        assert str(app.screen.query_one("#preview-status", Static).render()).startswith(f"Rows 1–100 of {total} ")
-        rows = app.screen.query_one("#preview-rows", DataTable)
-        assert rows.row_count == 101 and str(rows.get_row_at(0)[0]) == "integer"  # the types, then the rows
-        await pilot.press("escape", "x", "j")
-        assert isinstance(app.screen, JobsScreen)
-        await settle(pilot)
-        jobs = app.screen.queue.jobs  # the preview's compile, the run, the test
-        assert [(job.spec.describe(), job.state) for job in jobs] == [
-            ("dbt compile --select stg_cases", JobState.PASSED),
-            ("dbt run --select stg_cases", JobState.PASSED),
-            ("dbt test --select stg_cases", JobState.FAILED),
-        ]
-        assert all(job.outcome.warm for job in jobs)
-        failing = app.screen.query_one("#job-failing", DataTable)
-        expected = count(demo, "select count(*) from workbench_demo.stg_cases where priority <> 'low'")
-        assert failing.display and failing.border_title.startswith(f"Failing rows of stg_cases_only_low_priority: 100 shown of {expected}")
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
-        runner = app.screen.jobs
-    runner.stopping.join(15)
-    assert not runner.stopping.is_alive() and live_child_pids() == []
+    rows = count(demo, "select count(*) from workbench_demo.stg_cases")
+    failing_rows = count(demo, "select count(*) from workbench_demo.stg_cases where priority <> 'low'")
+    await preview_run_and_test_by_keys(demo, rows, failing_rows, integer_type="integer")

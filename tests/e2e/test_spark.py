@@ -21,6 +21,7 @@ from typing import Iterator
 import duckdb
 import pytest
 
+from tests.e2e.app_on_warehouse import FAILING_TEST, preview_run_and_test_by_keys
 from tui.core.demo import build_demo_project, write_demo_project
 from tui.core.errors import WorkbenchError
 from tui.core.jobs.dbt_command import find_dbt
@@ -33,7 +34,6 @@ pytestmark = pytest.mark.e2e
 pytest.importorskip("pyspark", reason="pyspark (the `spark` extra) is not installed")
 pytest.importorskip("dbt.adapters.spark", reason="dbt-spark (the `spark` extra) is not installed")
 
-FAILING_TEST = "select case_id, priority from {{ ref('stg_cases') }} where priority <> 'low'\n"
 LEAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 LATEST = "select case_id, priority from {{ ref('stg_cases') }}\norder by case_id desc\nlimit 7\n"
 
@@ -191,44 +191,9 @@ class TestThroughOneWarmWorker:
 async def test_the_app_runs_tests_and_previews_a_model_on_spark(demo: Path) -> None:
     """By keyboard, as on DuckDB: p previews the open model, x runs and tests it (the warm
     worker holding the JVM), j shows the results with the failing test's rows read from Spark."""
-    from textual.widgets import DataTable, Static
-
-    from screens.jobs import JobsScreen
-    from screens.main import MainScreen
-    from screens.preview import PreviewScreen
-    from tests.pilot.conftest import open_app, settle
-
-    (demo / "tests").mkdir()
-    (demo / "tests" / "stg_cases_only_low_priority.sql").write_text(FAILING_TEST)
-    app = open_app(demo, warm_jobs=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert app.screen.open_model.name == "stg_cases" and app.screen.jobs.warm.usable
-        await pilot.press("p")
-        assert isinstance(app.screen, PreviewScreen)
-        await settle(pilot)
-        total = oracle(demo, "select count(*) from main.stg_cases")
-        assert str(app.screen.query_one("#preview-status", Static).render()).startswith(f"Rows 1–100 of {total} ")
-        rows = app.screen.query_one("#preview-rows", DataTable)
-        assert rows.row_count == 101 and str(rows.get_row_at(0)[0]) == "int"  # the types, then the rows
-        await pilot.press("escape", "x", "j")
-        assert isinstance(app.screen, JobsScreen)
-        await settle(pilot)
-        jobs = app.screen.queue.jobs
-        assert [(job.spec.describe(), job.state) for job in jobs] == [
-            ("dbt compile --select stg_cases", JobState.PASSED),
-            ("dbt run --select stg_cases", JobState.PASSED),
-            ("dbt test --select stg_cases", JobState.FAILED),
-        ]
-        assert all(job.outcome.warm for job in jobs)
-        failing = app.screen.query_one("#job-failing", DataTable)
-        expected = oracle(demo, "select count(*) from main.stg_cases where priority <> 'low'")
-        assert failing.display and failing.border_title.startswith(f"Failing rows of stg_cases_only_low_priority: 100 shown of {expected}")
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
-        runner = app.screen.jobs
-    runner.stopping.join(15)
-    assert not runner.stopping.is_alive() and live_child_pids() == []
+    rows = oracle(demo, "select count(*) from main.stg_cases")
+    failing_rows = oracle(demo, "select count(*) from main.stg_cases where priority <> 'low'")
+    await preview_run_and_test_by_keys(demo, rows, failing_rows, integer_type="int")
 
 
 def test_the_cli_previews_a_spark_model(demo: Path) -> None:

@@ -13,7 +13,7 @@ Requests: {"job": N, "args": ["run", "--select", "m", ...]}, {"job": N, "read": 
 carries its columns and rows, or the problem (tui.core.jobs.dbt_read).
 
 WARM_UP_MODULE (from tui.core.warehouse.reader.worker_warm_up) is for a warehouse that lives in
-the dbt process, Spark's session: its `warm_up()` runs once here, its `after_fork()` in each job.
+the dbt process, Spark's session: its `warm_up(root)` runs once here, its `after_fork()` in each job.
 
 Before each job the project's files are digested (tui.core.jobs.project_digest): when any changed,
 the project is parsed again (dbt's partial parsing makes that quick), so a stale manifest is never

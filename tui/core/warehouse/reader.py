@@ -84,7 +84,7 @@ def read_through_dbt(connection: Connection) -> bool:
 
 
 def worker_warm_up(connection: Connection) -> str | None:
-    """The module whose `warm_up()` the warm dbt worker runs before its first job, and whose
+    """The module whose `warm_up(root)` the warm dbt worker runs before its first job, and whose
     `after_fork()` each job runs: for a target whose warehouse lives inside the dbt process
     (Spark's session method), so that it starts once rather than once per job."""
     settings = dict(connection.settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.core.jobs.problems import first_lines
 from tui.core.warehouse.row_codec import encode_rows
 
 
@@ -26,7 +27,7 @@ def run_read(runner_class: Any, args: list[str]) -> dict:
     if not result.success or not captured:
         said = str(result.exception) if result.exception is not None else (
             "this adapter does not fetch through dbt's SQL connection manager, so the workbench cannot read its rows")
-        return {"problem": _first_lines(said)}
+        return {"problem": first_lines(said, 4, skipping=frozenset({"Runtime Error"})) or said.strip()}
     described, rows = captured[-1]
     return {"columns": described, "rows": encode_rows(rows)}
 
@@ -55,7 +56,3 @@ def _type_name(type_code: object) -> str:
     other drivers give numbers of their own, which mean nothing here."""
     return type_code.lower() if isinstance(type_code, str) else ""
 
-
-def _first_lines(text: str, count: int = 4) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip() and line.strip() != "Runtime Error"]
-    return " / ".join(lines[:count]) or text.strip()

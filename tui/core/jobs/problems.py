@@ -36,10 +36,10 @@ def explain(returncode: int, logs: Iterable[JobLog], tail: Iterable[str] = ()) -
         return _main_error(main.text)
     runtime = [log.text for log in errors if log.event == "RunResultError"]
     if runtime:
-        return _located(runtime[0], f"{len(runtime)} node(s) failed: {_first_lines(runtime[0])}")
+        return _located(runtime[0], f"{len(runtime)} node(s) failed: {first_lines(runtime[0])}")
     lines = [line for line in tail if line.strip()]
     if errors:
-        return JobProblem(_first_lines(errors[0].text))
+        return JobProblem(first_lines(errors[0].text))
     return JobProblem(f"dbt exited with code {returncode}" + (f": {lines[-1].strip()}" if lines else "."))
 
 
@@ -52,7 +52,7 @@ def _main_error(text: str) -> JobProblem:
     if profile:
         return JobProblem(f"dbt found no profile named '{profile.group(1)}': add it to profiles.yml (in the project folder, $DBT_PROFILES_DIR or ~/.dbt).")
     body = text.removeprefix("Encountered an error:").strip()
-    return _located(body, _first_lines(body))
+    return _located(body, first_lines(body))
 
 
 def _located(text: str, said: str) -> JobProblem:
@@ -61,6 +61,7 @@ def _located(text: str, said: str) -> JobProblem:
     return JobProblem(said, where.group(1) if where else None, int(line.group(1)) if line else None)
 
 
-def _first_lines(text: str, count: int = 3) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+def first_lines(text: str, count: int = 3, skipping: frozenset[str] = frozenset()) -> str:
+    """The first non-blank lines of an error, on one line; `skipping`: headings to leave out."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and line.strip() not in skipping]
     return " / ".join(lines[:count])

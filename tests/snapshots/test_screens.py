@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screens.dialogs import ConflictDialog
 from tests.pilot.conftest import open_app, settle
+from tests.pilot.test_editing import until
 
 
 async def wait_for_scan(pilot) -> None:
@@ -52,7 +54,9 @@ def test_conflict_dialog_80x24(snap_compare, demo_project: Path) -> None:
         await pilot.press("e", *"-- mine", "enter")
         await settle(pilot)
         (demo_project / "models/staging/stg_cases.sql").write_text("select 'theirs' as x\n")
-        await pilot.press("ctrl+o", "d")
+        await pilot.press("ctrl+o")
+        assert await until(pilot, lambda: isinstance(pilot.app.screen, ConflictDialog) and pilot.app.screen.armed)
+        await pilot.press("d")  # once the dialog takes keys (a loaded machine took the key before)
         await settle(pilot)
 
     assert snap_compare(open_app(demo_project), terminal_size=(80, 24), run_before=make_conflict)
